@@ -1,0 +1,47 @@
+/// Something a signed-in person may be allowed to do; every route names exactly one.
+public enum Permission: String, Codable, Sendable, CaseIterable {
+    /// Search the registry and open a patient's chart.
+    case readPatient
+    /// Register a new patient.
+    case createPatient
+    /// Amend demographics, contacts and body measurements.
+    case amendPatient
+    /// Read the audit trail.
+    case readAudit
+    /// Create, list and disable staff accounts.
+    case manageUsers
+    /// Read operational metrics.
+    case readMetrics
+}
+
+/// Which role holds which permission: the one table the server checks on every route.
+///
+/// Minimum necessary: the administrator runs the system but does not read charts; the compliance lead reads
+/// charts and the audit trail (to investigate access) but does not change demographics.
+public struct AccessMatrix: Sendable {
+    private let grants: [Role: Set<Permission>]
+
+    /// The matrix KetaCare ships with.
+    public static let standard = AccessMatrix(grants: [
+        .admin: [.readAudit, .manageUsers, .readMetrics],
+        .prescriber: [.readPatient, .createPatient, .amendPatient],
+        .nurse: [.readPatient, .createPatient, .amendPatient],
+        .frontdesk: [.readPatient, .createPatient, .amendPatient],
+        .compliance: [.readPatient, .readAudit],
+    ])
+
+    /// Creates a matrix from explicit grants.
+    public init(grants: [Role: Set<Permission>]) {
+        self.grants = grants
+    }
+
+    /// Whether `role` holds `permission`.
+    public func allows(_ role: Role, _ permission: Permission) -> Bool {
+        grants[role]?.contains(permission) ?? false
+    }
+
+    /// The roles that hold `permission`, in display order.
+    public func roles(with permission: Permission) -> [Role] {
+        Role.allCases.filter { allows($0, permission) }
+    }
+}

@@ -1,0 +1,140 @@
+public import Foundation
+
+/// Whether the audited attempt succeeded.
+public enum AuditOutcome: String, Codable, Sendable, CaseIterable {
+    case success
+    case denied
+    case failed
+}
+
+/// One entry of the tamper-evident audit trail: who did what to which record, from where, with what outcome.
+public struct AuditEvent: Codable, Sendable, Equatable {
+    /// Position in the chain (1, 2, 3 …): the order events were committed.
+    public var sequence: Int64
+    public var occurredAt: Date
+    /// Username of the actor; `-` for an anonymous attempt (a failed sign-in for an unknown name).
+    public var actor: String
+    public var role: String
+    /// A dotted verb: `patient.view`, `patient.amend`, `auth.login`.
+    public var action: String
+    public var resourceType: String
+    public var resourceID: String
+    public var patientID: String?
+    public var clientAddress: String
+    public var outcome: AuditOutcome
+    /// Non-clinical detail: changed field names, the error field. Never clinical values.
+    public var detail: String
+    /// SHA-256 of the previous event (hex); 64 zeros for the first.
+    public var previousHash: String
+    /// SHA-256 over `previousHash` and ``canonicalEncoding`` (hex).
+    public var hash: String
+
+    /// Creates an event; the chain fields are filled when it is appended.
+    public init(
+        sequence: Int64 = 0,
+        occurredAt: Date,
+        actor: String,
+        role: String,
+        action: String,
+        resourceType: String,
+        resourceID: String,
+        patientID: String?,
+        clientAddress: String,
+        outcome: AuditOutcome,
+        detail: String = "",
+        previousHash: String = "",
+        hash: String = ""
+    ) {
+        self.sequence = sequence
+        self.occurredAt = occurredAt
+        self.actor = actor
+        self.role = role
+        self.action = action
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.patientID = patientID
+        self.clientAddress = clientAddress
+        self.outcome = outcome
+        self.detail = detail
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// The hash of "nothing before": the first event's previous hash.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The event's facts in one unambiguous byte form: version tag, then each field length-prefixed.
+    ///
+    /// Time is whole milliseconds since 1970 so it survives a round trip through any database.
+    public var canonicalEncoding: String {
+        let fields: [String] = [
+            String(sequence),
+            String(AuditEvent.milliseconds(occurredAt)),
+            actor, role, action, resourceType, resourceID,
+            patientID ?? "",
+            clientAddress,
+            outcome.rawValue,
+            detail,
+        ]
+        var out = "ketacare-audit-v1"
+        for field in fields {
+            out += "|\(field.utf8.count):\(field)"
+        }
+        return out
+    }
+
+    /// The bytes the chain hashes: the previous hash followed by the canonical encoding.
+    public var chainInput: String {
+        previousHash + "\n" + canonicalEncoding
+    }
+
+    /// Milliseconds since 1970, the stored form of every timestamp.
+    public static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+}
+
+/// The first place a recomputed chain disagrees with what is stored.
+public struct AuditChainBreak: Error, Sendable, Equatable, CustomStringConvertible {
+    public let sequence: Int64
+    public let reason: String
+
+    /// Creates a break report.
+    public init(sequence: Int64, reason: String) {
+        self.sequence = sequence
+        self.reason = reason
+    }
+
+    public var description: String { "audit event \(sequence): \(reason)" }
+}
+
+/// Checks stored events in order against a hash function supplied by the adapter (the domain has no crypto).
+public struct AuditChainVerifier: Sendable {
+    private var expectedSequence: Int64 = 1
+    private var previousHash = AuditEvent.genesisHash
+    private let hash: @Sendable (String) -> String
+
+    /// Creates a verifier that starts at the genesis of the chain.
+    public init(hash: @escaping @Sendable (String) -> String) {
+        self.hash = hash
+    }
+
+    /// Checks the next stored event; throws naming the first break.
+    public mutating func check(_ event: AuditEvent) throws(AuditChainBreak) {
+        guard event.sequence == expectedSequence else {
+            throw AuditChainBreak(sequence: event.sequence, reason: "expected sequence \(expectedSequence): an event is missing or out of order")
+        }
+        guard event.previousHash == previousHash else {
+            throw AuditChainBreak(sequence: event.sequence, reason: "previous hash does not match the event before it")
+        }
+        let recomputed = hash(event.chainInput)
+        guard recomputed == event.hash else {
+            throw AuditChainBreak(sequence: event.sequence, reason: "contents do not match its hash (altered after it was written)")
+        }
+        previousHash = event.hash
+        expectedSequence += 1
+    }
+
+    /// How many events have been verified.
+    public var verifiedCount: Int64 { expectedSequence - 1 }
+}

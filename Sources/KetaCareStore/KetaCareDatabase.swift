@@ -1,0 +1,233 @@
+import Foundation
+public import SQLKit
+import SQLiteKit
+import PostgresKit
+import PostgresNIO
+import SQLiteNIO
+import NIOCore
+import NIOPosix
+import NIOSSL
+public import Logging
+import Synchronization
+
+/// Which engine a database runs on; the few places SQL differs ask this.
+public enum DatabaseKind: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// The one door to storage: every read runs on a reader, every write in a transaction, on SQLite or PostgreSQL alike.
+///
+/// SQLite (one clinic, one process): one writer connection serialised by a lock plus reader connections in WAL mode.
+/// PostgreSQL (a clinic group, many stateless instances): a pooled `PostgresClient`.
+public final class KetaCareDatabase: Sendable {
+    public let kind: DatabaseKind
+    public let location: DatabaseLocation
+    private let backend: any DatabaseBackend
+
+    private init(kind: DatabaseKind, location: DatabaseLocation, backend: any DatabaseBackend) {
+        self.kind = kind
+        self.location = location
+        self.backend = backend
+    }
+
+    /// Opens and checks the database; throws ``DatabaseOpenError`` with one clear line when it cannot.
+    public static func open(_ location: DatabaseLocation, logger: Logger, readers: Int = 2) async throws -> KetaCareDatabase {
+        switch location {
+        case .sqlite(let path):
+            let backend = try await SQLiteBackend.open(path: path, readers: readers, logger: logger)
+            return KetaCareDatabase(kind: .sqlite, location: location, backend: backend)
+        case .postgres(let url):
+            let backend = try await PostgresBackend.open(url: url, logger: logger)
+            return KetaCareDatabase(kind: .postgres, location: location, backend: backend)
+        }
+    }
+
+    /// Runs read-only queries on a snapshot of committed data.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.read(body)
+    }
+
+    /// Runs `body` in one transaction: everything it writes commits together or not at all.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.write(body)
+    }
+
+    /// Whether the database answers a trivial query.
+    public func ping() async -> Bool {
+        (try? await read { db in try await db.raw("SELECT 1 AS ok").first() != nil }) ?? false
+    }
+
+    /// Closes every connection; call once, after the last request has finished.
+    public func close() async {
+        await backend.close()
+    }
+}
+
+private protocol DatabaseBackend: Sendable {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func close() async
+}
+
+extension SQLDatabase {
+    /// Runs `body` between BEGIN and COMMIT, rolling back when it throws.
+    fileprivate func transaction<T: Sendable>(
+        begin: String,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await raw("\(unsafeRaw: begin)").run()
+        do {
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
+        } catch {
+            try? await raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}
+
+// MARK: - SQLite
+
+private struct SQLiteHandle: Sendable {
+    let connection: SQLiteConnection
+    let lock = AsyncLock()
+    let database: any SQLDatabase
+}
+
+private final class SQLiteBackend: DatabaseBackend {
+    private let writer: SQLiteHandle
+    private let readers: [SQLiteHandle]
+    private let nextReader = Atomic<Int>(0)
+
+    private init(writer: SQLiteHandle, readers: [SQLiteHandle]) {
+        self.writer = writer
+        self.readers = readers
+    }
+
+    static func open(path: String, readers: Int, logger: Logger) async throws -> SQLiteBackend {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DatabaseOpenError("cannot open SQLite database \(path): folder \(directory) does not exist")
+        }
+        func connect() async throws -> SQLiteHandle {
+            let connection: SQLiteConnection
+            do {
+                connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            } catch {
+                throw DatabaseOpenError("cannot open SQLite database \(path): \(error)")
+            }
+            let db = connection.sql(queryLogLevel: nil)
+            // WAL lets readers see committed data while the writer works; NORMAL sync is durable at checkpoints in WAL.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+                do {
+                    try await db.raw("\(unsafeRaw: pragma)").run()
+                } catch {
+                    throw DatabaseOpenError("cannot use SQLite database \(path): \(error)")
+                }
+            }
+            return SQLiteHandle(connection: connection, database: db)
+        }
+        let writer = try await connect()
+        var readerHandles: [SQLiteHandle] = []
+        for _ in 0..<max(1, readers) { readerHandles.append(try await connect()) }
+        return SQLiteBackend(writer: writer, readers: readerHandles)
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        let handle = readers[abs(index) % readers.count]
+        return try await handle.lock.withLock { try await body(handle.database) }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writer.lock.withLock {
+            // IMMEDIATE takes the write lock up front so two processes never deadlock upgrading a read lock.
+            try await writer.database.transaction(begin: "BEGIN IMMEDIATE", body)
+        }
+    }
+
+    func close() async {
+        for handle in readers + [writer] {
+            _ = try? await handle.lock.withLock { try await handle.connection.close() }
+        }
+    }
+}
+
+// MARK: - PostgreSQL
+
+private final class PostgresBackend: DatabaseBackend {
+    private let client: PostgresClient
+    private let runTask: Task<Void, Never>
+
+    private init(client: PostgresClient, runTask: Task<Void, Never>) {
+        self.client = client
+        self.runTask = runTask
+    }
+
+    static func open(url: String, logger: Logger) async throws -> PostgresBackend {
+        let configuration = try clientConfiguration(url: url)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runTask = Task { await client.run() }
+        let backend = PostgresBackend(client: client, runTask: runTask)
+        // The pool retries forever; a start-up that cannot reach the server must fail fast with one line instead.
+        let reachable = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await client.withConnection { conn in try await conn.query("SELECT 1", logger: logger) }) != nil }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        guard reachable else {
+            runTask.cancel()
+            throw DatabaseOpenError("cannot reach PostgreSQL at \(DatabaseLocation.postgres(url: url)): check DATABASE_URL and that the server is running")
+        }
+        return backend
+    }
+
+    static func clientConfiguration(url: String) throws -> PostgresClient.Configuration {
+        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host,
+            !host.isEmpty
+        else {
+            throw DatabaseOpenError("DATABASE_URL must look like postgres://user:password@host:5432/database")
+        }
+        let database = String(parts.path.drop(while: { $0 == "/" }))
+        let sslMode = parts.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS =
+            switch sslMode {
+            case "require", "verify-full", "verify-ca": .require(.makeClientConfiguration())
+            case "prefer": .prefer(.makeClientConfiguration())
+            default: .disable
+            }
+        var configuration = PostgresClient.Configuration(
+            host: host,
+            port: parts.port ?? 5432,
+            username: parts.user?.removingPercentEncoding ?? "postgres",
+            password: parts.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database,
+            tls: tls
+        )
+        configuration.options.maximumConnections = 16
+        return configuration
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { conn in try await body(conn.sql(queryLogLevel: nil)) }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { conn in
+            try await conn.sql(queryLogLevel: nil).transaction(begin: "BEGIN", body)
+        }
+    }
+
+    func close() async {
+        runTask.cancel()
+        _ = await runTask.value
+    }
+}

@@ -1,0 +1,79 @@
+/// The schema as an ordered list of released migrations. Append only.
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "platform foundation: clinics, staff, sessions, patients, amendments, audit") { kind in
+            // Name keys are compared byte-wise so prefix ranges work with a plain B-tree on both engines.
+            let binaryText = kind == .postgres ? "TEXT COLLATE \"C\"" : "TEXT"
+            return [
+                """
+                CREATE TABLE clinics (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL REFERENCES clinics(id), username TEXT NOT NULL,
+                    display_name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+                    is_disabled BIGINT NOT NULL DEFAULT 0, failed_attempts BIGINT NOT NULL DEFAULT 0, locked_until BIGINT,
+                    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX users_username ON users (clinic_id, username)",
+                """
+                CREATE TABLE auth_sessions (
+                    token_hash TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id),
+                    kind TEXT NOT NULL, csrf_token TEXT NOT NULL, created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL, client_address TEXT NOT NULL, revoked_at BIGINT)
+                """,
+                "CREATE INDEX auth_sessions_user ON auth_sessions (user_id)",
+                """
+                CREATE TABLE patients (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL REFERENCES clinics(id), mrn \(binaryText) NOT NULL,
+                    legal_given TEXT NOT NULL, legal_family TEXT NOT NULL, preferred_name TEXT, date_of_birth TEXT NOT NULL,
+                    sex_at_birth TEXT NOT NULL, gender_identity TEXT, phone TEXT, email TEXT, address TEXT,
+                    ec_name TEXT, ec_relationship TEXT, ec_phone TEXT, ec_can_escort BIGINT,
+                    search_family \(binaryText) NOT NULL, search_given \(binaryText) NOT NULL, search_preferred \(binaryText),
+                    version BIGINT NOT NULL, created_at BIGINT NOT NULL, created_by TEXT NOT NULL,
+                    updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX patients_mrn ON patients (clinic_id, mrn)",
+                "CREATE INDEX patients_family ON patients (clinic_id, search_family)",
+                "CREATE INDEX patients_given ON patients (clinic_id, search_given)",
+                "CREATE INDEX patients_preferred ON patients (clinic_id, search_preferred)",
+                "CREATE INDEX patients_dob ON patients (clinic_id, date_of_birth)",
+                """
+                CREATE TABLE patient_amendments (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    version BIGINT NOT NULL, field TEXT NOT NULL, old_value TEXT, new_value TEXT, reason TEXT NOT NULL,
+                    amended_by TEXT NOT NULL, amended_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX patient_amendments_patient ON patient_amendments (patient_id, version)",
+                """
+                CREATE TABLE body_measurements (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    kind TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, measured_on TEXT NOT NULL,
+                    recorded_by TEXT NOT NULL, recorded_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX body_measurements_patient ON body_measurements (patient_id, kind, measured_on)",
+                """
+                CREATE TABLE audit_events (
+                    clinic_id TEXT NOT NULL, seq BIGINT NOT NULL, occurred_at BIGINT NOT NULL, actor TEXT NOT NULL,
+                    role TEXT NOT NULL, action TEXT NOT NULL, resource_type TEXT NOT NULL, resource_id TEXT NOT NULL,
+                    patient_id TEXT, client_address TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (clinic_id, seq))
+                """,
+                "CREATE INDEX audit_events_patient ON audit_events (clinic_id, patient_id, seq)",
+                "CREATE INDEX audit_events_actor ON audit_events (clinic_id, actor, seq)",
+                "CREATE INDEX audit_events_action ON audit_events (clinic_id, action, seq)",
+                "CREATE INDEX audit_events_time ON audit_events (clinic_id, occurred_at)",
+                """
+                CREATE TABLE audit_head (
+                    clinic_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE clinic_policies (
+                    clinic_id TEXT NOT NULL, version BIGINT NOT NULL, policy_json TEXT NOT NULL, reason TEXT NOT NULL,
+                    created_by TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (clinic_id, version))
+                """,
+            ]
+        }
+    ]
+}

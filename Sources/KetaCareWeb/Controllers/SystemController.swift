@@ -1,0 +1,143 @@
+import Logging
+import HTTPTypes
+import Foundation
+import Hummingbird
+import KetaCareDomain
+import KetaCareStore
+import Metrics
+import NIOCore
+import Prometheus
+
+/// Health, metrics, the OpenAPI document, static files, the dashboard and the trivial route benchmarks compare against.
+struct SystemController {
+    let dependencies: AppDependencies
+    let registry: PrometheusCollectorRegistry
+
+    func register(_ routes: RouteRegistrar) {
+        routes.get("/", nil, root)
+        routes.get("/health", nil, health)
+        routes.get("/metrics", nil, metrics)
+        routes.get("/openapi.json", nil, openAPI)
+        routes.get("/api/v1/ping", nil, ping)
+        routes.get("/dashboard", .readPatient, dashboard)
+        routes.get("/static/:file", nil, staticFile)
+    }
+
+    @Sendable func root(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let session = context.session else { return Pages.redirect("/login") }
+        if dependencies.matrix.allows(session.user.role, .readPatient) { return Pages.redirect("/dashboard") }
+        if dependencies.matrix.allows(session.user.role, .manageUsers) { return Pages.redirect("/admin/users") }
+        return Pages.redirect("/audit")
+    }
+
+    @Sendable func health(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Health: Encodable {
+            let status: String
+            let database: String
+        }
+        let ok = await dependencies.store.database.ping()
+        return try jsonResponse(Health(status: ok ? "ok" : "degraded", database: ok ? "ok" : "unreachable"), status: ok ? .ok : .serviceUnavailable)
+    }
+
+    /// Prometheus text: for an administrator's session or token, or from the machine itself (a local scraper).
+    @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let isLoopback = ["127.0.0.1", "::1", "localhost"].contains(context.remoteAddress)
+        let isAdmin = context.session.map { dependencies.matrix.allows($0.user.role, .readMetrics) } ?? false
+        guard isLoopback || isAdmin else {
+            throw APIError(.forbidden, code: "forbidden", message: "metrics are for administrators or local scrapers")
+        }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer))
+        )
+    }
+
+    @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.data)))
+    }
+
+    @Sendable func ping(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Pong: Encodable { let pong: Bool }
+        return try jsonResponse(Pong(pong: true))
+    }
+
+    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let store = dependencies.store
+        let clinicID = store.clinicID
+        let actor = context.auditContext.actor
+        let recent = try await store.database.read { db in
+            try await AuditLog.events(AuditQuery(actor: actor, action: "patient.view", limit: 50), clinicID: clinicID, on: db)
+        }
+        var seen = Set<String>()
+        let recentIDs = recent.compactMap(\.patientID).filter { seen.insert($0).inserted }.prefix(8)
+        let patients = try await store.database.read { db in
+            var found: [Patient] = []
+            for id in recentIDs {
+                if let p = try await PatientRepository.find(id: PatientID(id), clinicID: clinicID, on: db) { found.append(p) }
+            }
+            return found
+        }
+        let count = try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) }
+        return dependencies.pages.render(
+            "dashboard", title: "Dashboard",
+            [
+                "patientCount": count,
+                "recent": patients.map { ["id": $0.id.rawValue, "name": $0.demographics.displayName, "mrn": $0.demographics.mrn] },
+                "hasRecent": !patients.isEmpty,
+                "canCreate": dependencies.matrix.allows(context.session!.user.role, .createPatient),
+            ],
+            context: context
+        )
+    }
+
+    @Sendable func staticFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let name = try context.parameters.require("file")
+        guard let asset = StaticAssets.shared.files[name] else { throw APIError(.notFound, code: "not_found", message: "no such file") }
+        return Response(
+            status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(bytes: asset.data))
+        )
+    }
+}
+
+/// The bundled CSS and JavaScript, read once.
+final class StaticAssets: Sendable {
+    struct Asset: Sendable {
+        let data: Data
+        let contentType: String
+    }
+
+    static let shared = StaticAssets()
+    let files: [String: Asset]
+
+    private init() {
+        var files: [String: Asset] = [:]
+        if let folder = Bundle.module.url(forResource: "Public", withExtension: nil),
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        {
+            for name in names where !name.hasPrefix(".") {
+                let type =
+                    switch (name as NSString).pathExtension {
+                    case "css": "text/css; charset=utf-8"
+                    case "js": "text/javascript; charset=utf-8"
+                    case "svg": "image/svg+xml"
+                    case "png": "image/png"
+                    default: "application/octet-stream"
+                    }
+                if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) {
+                    files[name] = Asset(data: data, contentType: type)
+                }
+            }
+        }
+        self.files = files
+    }
+}
+
+/// The OpenAPI 3.1 description of `/api/v1`, bundled as a resource.
+enum OpenAPIDocument {
+    static let data: Data = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else { return Data("{}".utf8) }
+        return data
+    }()
+}

@@ -1,0 +1,70 @@
+import Logging
+import HTTPTypes
+import Foundation
+import Hummingbird
+import KetaCareDomain
+import KetaCareStore
+import Mustache
+import NIOCore
+
+/// Server-rendered pages: Mustache templates wrapped in the shared layout (header, navigation, footer).
+struct Pages: Sendable {
+    let library: MustacheLibrary
+    let clinicName: String
+    let timeZone: TimeZone
+    let matrix: AccessMatrix
+
+    /// Loads every template from `directory` (the bundled Templates folder unless configured).
+    static func load(directory: String?, clinicName: String, timeZone: TimeZone, matrix: AccessMatrix) async throws -> Pages {
+        let folder = directory ?? Bundle.module.url(forResource: "Templates", withExtension: nil)?.path ?? "Templates"
+        let library = try await MustacheLibrary(directory: folder)
+        return Pages(library: library, clinicName: clinicName, timeZone: timeZone, matrix: matrix)
+    }
+
+    /// Renders `template` with `values` inside the layout.
+    func render(_ template: String, title: String, _ values: [String: Any], context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        var page = values
+        page["title"] = title
+        page["clinicName"] = clinicName
+        if let session = context.session {
+            let role = session.user.role
+            page["user"] = ["displayName": session.user.displayName, "username": session.user.username, "roleLabel": role.label]
+            page["csrf"] = session.csrfToken
+            page["nav"] = [
+                "patients": matrix.allows(role, .readPatient),
+                "audit": matrix.allows(role, .readAudit),
+                "users": matrix.allows(role, .manageUsers),
+            ]
+        }
+        let html = library.render(page, withTemplate: template) ?? "<!doctype html><title>Template missing</title><p>Template \(template) is missing.</p>"
+        return Pages.html(html, status: status)
+    }
+
+    /// An HTML response that no cache keeps (pages carry patient data).
+    static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
+    }
+
+    /// A 303 redirect after a successful form post (so reload never re-submits).
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// An error page for browsers.
+    func error(_ error: APIError, context: AppRequestContext) -> Response {
+        render("error", title: "Problem", ["status": error.status.code, "message": error.message], context: context, status: error.status)
+    }
+
+    /// Field errors keyed for templates: dots become underscores (`emergencyContact.phone` → `emergencyContact_phone`).
+    static func errorMap(_ error: APIError) -> [String: String] {
+        [(error.field ?? "form").replacingOccurrences(of: ".", with: "_"): error.message]
+    }
+
+    func dateTime(_ date: Date) -> String {
+        Format.dateTime(date, timeZone: timeZone)
+    }
+}

@@ -1,0 +1,146 @@
+import Logging
+import Foundation
+public import HTTPTypes
+import Hummingbird
+public import KetaCareDomain
+import KetaCareStore
+import NIOCore
+
+/// One registered route and the permission it needs (nil: public). The role-matrix test walks this list.
+public struct RouteSpec: Sendable, Hashable, CustomStringConvertible {
+    public let method: HTTPRequest.Method
+    public let path: String
+    public let permission: Permission?
+
+    /// Whether the route belongs to the JSON API (described by /openapi.json).
+    public var isAPI: Bool { path.hasPrefix("/api/") }
+
+    public var description: String { "\(method.rawValue) \(path)" }
+}
+
+/// Everything a controller needs, created once per application.
+struct AppDependencies: Sendable {
+    let store: Store
+    let authenticator: Authenticator
+    let configuration: WebConfiguration
+    let pages: Pages
+    let matrix: AccessMatrix
+    let now: @Sendable () -> Date
+
+    var timeZone: TimeZone { configuration.timeZone }
+}
+
+/// Registers routes behind the guard that authenticates, authorises (audited when refused) and checks CSRF.
+final class RouteRegistrar {
+    let router: Router<AppRequestContext>
+    let dependencies: AppDependencies
+    private(set) var specs: [RouteSpec] = []
+
+    init(router: Router<AppRequestContext>, dependencies: AppDependencies) {
+        self.router = router
+        self.dependencies = dependencies
+    }
+
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    func get(_ path: String, _ permission: Permission?, _ handler: @escaping Handler) { add(.get, path, permission, handler) }
+    func post(_ path: String, _ permission: Permission?, _ handler: @escaping Handler) { add(.post, path, permission, handler) }
+    func patch(_ path: String, _ permission: Permission?, _ handler: @escaping Handler) { add(.patch, path, permission, handler) }
+
+    func add(_ method: HTTPRequest.Method, _ path: String, _ permission: Permission?, _ handler: @escaping Handler) {
+        let spec = RouteSpec(method: method, path: path, permission: permission)
+        specs.append(spec)
+        let dependencies = dependencies
+        router.on(RouterPath(path), method: method) { request, context in
+            var context = context
+            if method != .get && method != .head {
+                context.body = try await request.body.collect(upTo: context.maxUploadSize)
+            }
+            if let permission {
+                guard let session = context.session else {
+                    if spec.isAPI { throw APIError.unauthenticated }
+                    let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"
+                    return Pages.redirect("/login?next=\(next)")
+                }
+                guard dependencies.matrix.allows(session.user.role, permission) else {
+                    try? await dependencies.store.recordAttempt(
+                        context.auditContext, at: dependencies.now(), action: "access.denied", resourceType: "route",
+                        resourceID: spec.description, outcome: .denied, detail: "needs \(permission.rawValue)"
+                    )
+                    throw APIError.forbidden(permission)
+                }
+                if method != .get, session.kind == .browser {
+                    let sent = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? FormBody.parse(context.body)["_csrf"]
+                    guard let sent, constantTimeEquals(sent, session.csrfToken) else { throw APIError.csrf }
+                }
+            }
+            return try await handler(request, context)
+        }
+    }
+}
+
+/// Compares secrets without leaking where they differ through timing.
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var difference: UInt8 = 0
+    for i in 0..<x.count { difference |= x[i] ^ y[i] }
+    return difference == 0
+}
+
+/// Finds the session from the cookie or bearer token, and the client address, before any route runs.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let dependencies: AppDependencies
+
+    static let cookieName = "kc_session"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if dependencies.configuration.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!] {
+            context.clientAddress = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.remoteAddress
+        }
+        var token: String?
+        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        } else if let cookie = request.cookies[Self.cookieName]?.value {
+            token = cookie
+        }
+        if let token, !token.isEmpty {
+            context.session = try await dependencies.authenticator.session(token: token, now: dependencies.now())
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Turns every error into a JSON answer for the API and a page for browsers; adds security headers to everything.
+struct ErrorAndHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let dependencies: AppDependencies
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let apiError = APIError.from(error, timeZone: dependencies.timeZone)
+            if apiError.status == .internalServerError {
+                // The error text may hold values from the request: log its type only, never patient data.
+                context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "path": "\(context.endpointPath ?? "?")"])
+            }
+            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics" || request.uri.path == "/health" {
+                response = apiError.response()
+            } else if apiError.status == .unauthorized {
+                response = Pages.redirect("/login")
+            } else {
+                response = dependencies.pages.error(apiError, context: context)
+            }
+        }
+        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        return response
+    }
+}
