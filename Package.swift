@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "KetaCareDomain",
             // Helpers' areas in progress are excluded until they land (they build in their own scratch packages).
-            exclude: ["Assessments", "Outcomes", "Dosing", "Pharmacokinetics"],
+            exclude: ["Dosing", "Pharmacokinetics"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KetaCareDomainTests", dependencies: ["KetaCareDomain"],
-            exclude: ["Assessments", "Outcomes", "Dosing", "Pharmacokinetics"], swiftSettings: swiftSettings
+            exclude: ["Dosing", "Pharmacokinetics"], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KetaCareStoreTests",
@@ -91,6 +91,7 @@ let package = Package(
             name: "KetaCareWebTests",
             dependencies: [
                 "KetaCareDomain", "KetaCareStore", "KetaCareWeb",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

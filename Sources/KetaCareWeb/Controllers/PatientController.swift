@@ -208,13 +208,13 @@ struct PatientController {
         return [
             "patient": [
                 "id": p.id.rawValue, "mrn": d.mrn, "displayName": d.displayName, "legalGivenName": d.legalGivenName,
-                "legalFamilyName": d.legalFamilyName, "preferredName": d.preferredName ?? "", "dateOfBirth": d.dateOfBirth.description,
-                "age": d.dateOfBirth.age(on: today()), "sex": d.sexAtBirth.label, "genderIdentity": d.genderIdentity ?? "",
-                "phone": d.phone ?? "", "email": d.email ?? "", "address": d.address ?? "", "version": p.version,
+                "legalFamilyName": d.legalFamilyName, "preferredName": d.preferredName as Any, "dateOfBirth": d.dateOfBirth.description,
+                "age": d.dateOfBirth.age(on: today()), "sex": d.sexAtBirth.label, "genderIdentity": d.genderIdentity as Any,
+                "phone": d.phone as Any, "email": d.email as Any, "address": d.address as Any, "version": p.version,
                 "updatedAt": pages.dateTime(p.updatedAt), "updatedBy": p.updatedBy,
             ] as [String: Any],
             "contact": d.emergencyContact.map {
-                ["name": $0.name, "relationship": $0.relationship ?? "", "phone": $0.phone, "canEscort": $0.canEscort] as [String: Any]
+                ["name": $0.name, "relationship": $0.relationship as Any, "phone": $0.phone, "canEscort": $0.canEscort] as [String: Any]
             } as Any,
             "weight": weight.map { ["value": $0.value.formatted1, "on": $0.measuredOn.description] } as Any,
             "height": height.map { ["value": $0.value.formatted1, "on": $0.measuredOn.description] } as Any,

@@ -51,6 +51,8 @@ struct APIError: Error, Sendable {
             return decoding(error)
         case let error as HTTPError:
             return APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, code: "too_large", message: "the body is larger than the 1 MiB this server accepts")
         default:
             return APIError(.internalServerError, code: "internal", message: "something went wrong on the server; nothing was saved")
         }
