@@ -33,8 +33,6 @@ let package = Package(
         // Pure clinical values and rules: Foundation only (ARCHITECTURE.md).
         .target(
             name: "KetaCareDomain",
-            // Helpers' areas in progress are excluded until they land (they build in their own scratch packages).
-            exclude: ["Dosing", "Pharmacokinetics"],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
@@ -80,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KetaCareDomainTests", dependencies: ["KetaCareDomain"],
-            exclude: ["Dosing", "Pharmacokinetics"], swiftSettings: swiftSettings
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KetaCareStoreTests",

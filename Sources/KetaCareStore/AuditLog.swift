@@ -1,7 +1,7 @@
-public import Foundation
-public import SQLKit
-public import KetaCareDomain
 import Crypto
+public import Foundation
+public import KetaCareDomain
+public import SQLKit
 
 /// Who is acting and from where: stamped on every audit event a request writes.
 public struct AuditContext: Sendable {
@@ -35,8 +35,10 @@ public struct AuditQuery: Sendable {
     public var limit: Int
 
     /// Creates a query; every filter is optional.
-    public init(patientID: String? = nil, actor: String? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil,
-                beforeSequence: Int64? = nil, limit: Int = 100) {
+    public init(
+        patientID: String? = nil, actor: String? = nil, action: String? = nil, from: Date? = nil, to: Date? = nil,
+        beforeSequence: Int64? = nil, limit: Int = 100
+    ) {
         self.patientID = patientID
         self.actor = actor
         self.action = action
@@ -138,7 +140,8 @@ public enum AuditLog {
         if let head {
             let headSequence = try head.decode(column: "seq", as: Int64.self)
             guard headSequence == verifier.verifiedCount else {
-                throw AuditChainBreak(sequence: verifier.verifiedCount + 1, reason: "chain head says \(headSequence) events but \(verifier.verifiedCount) are stored")
+                throw AuditChainBreak(
+                    sequence: verifier.verifiedCount + 1, reason: "chain head says \(headSequence) events but \(verifier.verifiedCount) are stored")
             }
         }
         return verifier.verifiedCount

@@ -1,6 +1,6 @@
 public import Foundation
-import SQLKit
 public import KetaCareDomain
+import SQLKit
 
 /// A small deterministic random generator (SplitMix64): the same seed always gives the same demo clinic.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -68,17 +68,19 @@ public struct DemoClinic: Sendable {
     }
 
     /// Patient number `index` (0-based) of this seed, with 1–4 weights and a height: the same every time.
-    public func patient(index: Int, today: LocalDate, now: Date) -> (Patient, [BodyMeasurement]) {
+    public func patient(index: Int, today: LocalDate, now: Date, clinicID: String = "main") -> (Patient, [BodyMeasurement]) {
         var rng = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(index))
         let sex: SexAtBirth = Int.random(in: 0..<100, using: &rng) < 58 ? .female : (Int.random(in: 0..<100, using: &rng) < 98 ? .male : .intersex)
         let given = (sex == .female ? Self.givenFemale : Self.givenMale).randomElement(using: &rng)!
         let familyName = Self.family.randomElement(using: &rng)!
         let year = Int.random(in: (today.year - 80)...(today.year - 18), using: &rng)
-        let dob = (try? LocalDate(year: year, month: Int.random(in: 1...12, using: &rng), day: Int.random(in: 1...28, using: &rng)))
+        let dob =
+            (try? LocalDate(year: year, month: Int.random(in: 1...12, using: &rng), day: Int.random(in: 1...28, using: &rng)))
             ?? today.adding(days: -365 * 40)
         let phone = String(format: "(555) %03d-%04d", Int.random(in: 200...999, using: &rng), Int.random(in: 0...9999, using: &rng))
         let hasContact = Int.random(in: 0..<100, using: &rng) < 85
-        let contact = hasContact
+        let contact =
+            hasContact
             ? EmergencyContact(
                 name: "\((Bool.random(using: &rng) ? Self.givenFemale : Self.givenMale).randomElement(using: &rng)!) \(familyName)",
                 relationship: Self.relationships.randomElement(using: &rng),
@@ -96,29 +98,42 @@ public struct DemoClinic: Sendable {
             genderIdentity: Int.random(in: 0..<100, using: &rng) < 4 ? "non-binary" : nil,
             phone: phone,
             email: Int.random(in: 0..<100, using: &rng) < 70 ? "\(SearchKey.normalize(given)).\(index + 1)@example.org" : nil,
-            address: "\(Int.random(in: 1...9999, using: &rng)) \(Self.streets.randomElement(using: &rng)!), \(Self.cities.randomElement(using: &rng)!)",
+            address:
+                "\(Int.random(in: 1...9999, using: &rng)) \(Self.streets.randomElement(using: &rng)!), \(Self.cities.randomElement(using: &rng)!)",
             emergencyContact: contact
         )
+        // Identifiers are unique across clinics sharing one database (ids are global keys), yet repeatable per clinic and seed.
+        var idGenerator = SeededGenerator(seed: DemoClinic.fnv1a(clinicID) ^ (seed &* 0x9E37_79B9) ^ UInt64(index))
         var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<16 { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        for i in 0..<16 { bytes[i] = UInt8.random(in: 0...255, using: &idGenerator) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let uuid = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
-                               bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        let uuid = UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
+                bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+            ))
         let patient = Patient(id: PatientID(uuid), demographics: demographics, version: 1, createdAt: now, updatedAt: now, updatedBy: "demo")
         let height = sex == .female ? Double.random(in: 150...180, using: &rng) : Double.random(in: 160...195, using: &rng)
         var weight = sex == .female ? Double.random(in: 50...100, using: &rng) : Double.random(in: 60...120, using: &rng)
         var measurements = [
-            BodyMeasurement(stored: .height, value: (height * 10).rounded() / 10, measuredOn: today.adding(days: -120), recordedBy: "demo", recordedAt: now)
+            BodyMeasurement(
+                stored: .height, value: (height * 10).rounded() / 10, measuredOn: today.adding(days: -120), recordedBy: "demo", recordedAt: now)
         ]
         for visit in 0..<Int.random(in: 1...4, using: &rng) {
             weight += Double.random(in: -2...2, using: &rng)
             measurements.append(
-                BodyMeasurement(stored: .weight, value: (weight * 10).rounded() / 10, measuredOn: today.adding(days: -120 + visit * 30),
-                                recordedBy: "demo", recordedAt: now)
+                BodyMeasurement(
+                    stored: .weight, value: (weight * 10).rounded() / 10, measuredOn: today.adding(days: -120 + visit * 30),
+                    recordedBy: "demo", recordedAt: now)
             )
         }
         return (patient, measurements)
+    }
+
+    /// FNV-1a: a stable 64-bit hash (Swift's `hashValue` changes between runs).
+    static func fnv1a(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
     }
 
     /// Adds the demo staff (missing ones only) and `patients` synthetic patients after those already there.
@@ -148,7 +163,7 @@ public struct DemoClinic: Sendable {
         progress(0, patients)
         while done < patients {
             let count = min(batchSize, patients - done)
-            let batch = (0..<count).map { patient(index: existing + done + $0, today: today, now: now) }
+            let batch = (0..<count).map { patient(index: existing + done + $0, today: today, now: now, clinicID: clinicID) }
             try await store.database.write { db in
                 try await PatientRepository.insertBatch(batch.map(\.0), clinicID: clinicID, on: db)
                 let measurements = batch.flatMap { pair in pair.1.map { (pair.0.id, $0) } }

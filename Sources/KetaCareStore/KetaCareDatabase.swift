@@ -1,13 +1,13 @@
 import Foundation
-public import SQLKit
-import SQLiteKit
-import PostgresKit
-import PostgresNIO
-import SQLiteNIO
+public import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-public import Logging
+import PostgresKit
+import PostgresNIO
+public import SQLKit
+import SQLiteKit
+import SQLiteNIO
 import Synchronization
 
 /// Which engine a database runs on; the few places SQL differs ask this.
@@ -185,7 +185,8 @@ private final class PostgresBackend: DatabaseBackend {
         }
         guard reachable else {
             runTask.cancel()
-            throw DatabaseOpenError("cannot reach PostgreSQL at \(DatabaseLocation.postgres(url: url)): check DATABASE_URL and that the server is running")
+            throw DatabaseOpenError(
+                "cannot reach PostgreSQL at \(DatabaseLocation.postgres(url: url)): check DATABASE_URL and that the server is running")
         }
         return backend
     }

@@ -1,6 +1,6 @@
-import SQLKit
-public import Foundation
 import Crypto
+public import Foundation
+import SQLKit
 
 /// One released schema step. Never edit a released step: add a new one (the runner refuses a changed checksum).
 struct Migration: Sendable {
@@ -24,6 +24,10 @@ public enum Migrator {
     public static func migrate(_ database: KetaCareDatabase, now: Date = Date()) async throws -> [Int] {
         let kind = database.kind
         try await database.write { db in
+            if kind == .postgres {
+                // Several instances may start together: CREATE TABLE IF NOT EXISTS is not race-free on PostgreSQL.
+                try await db.raw("SELECT pg_advisory_xact_lock(7285001)").run()
+            }
             try await db.raw(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -45,7 +49,8 @@ public enum Migrator {
                 if let stored {
                     guard stored == checksum else {
                         throw MigrationError(
-                            description: "migration \(migration.version) (\(migration.name)) was edited after release; restore it and add a new migration"
+                            description:
+                                "migration \(migration.version) (\(migration.name)) was edited after release; restore it and add a new migration"
                         )
                     }
                     return false

@@ -1,6 +1,6 @@
 public import Foundation
-public import SQLKit
 public import KetaCareDomain
+public import SQLKit
 
 /// The patient registry of one clinic: create, find, search, amend; nothing is ever deleted.
 public enum PatientRepository {
@@ -33,7 +33,7 @@ public enum PatientRepository {
         }
         do {
             try await db.insert(into: "patients").columns(columns).values(values(patient, clinicID: clinicID, createdBy: patient.updatedBy)).run()
-        } catch where error.isUniqueViolation {
+        } catch  where error.isUniqueViolation {
             throw StoreError.duplicate(field: "mrn", message: "MRN \(patient.demographics.mrn) is already assigned to another patient")
         }
     }
@@ -137,7 +137,8 @@ public enum PatientRepository {
             )
         }
         let amendments = changes.map {
-            Amendment(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, reason: reason, amendedBy: actor, amendedAt: now, version: version)
+            Amendment(
+                field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, reason: reason, amendedBy: actor, amendedAt: now, version: version)
         }
         for amendment in amendments {
             try await db.insert(into: "patient_amendments")
@@ -196,8 +197,9 @@ public enum PatientRepository {
 
     /// How many patients the clinic has.
     public static func count(clinicID: String, on db: any SQLDatabase) async throws -> Int {
-        Int(try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("patients")
-            .where("clinic_id", .equal, SQLBind(clinicID)).first(decodingColumn: "n", as: Int64.self) ?? 0)
+        Int(
+            try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("patients")
+                .where("clinic_id", .equal, SQLBind(clinicID)).first(decodingColumn: "n", as: Int64.self) ?? 0)
     }
 
     static func decode(_ row: any SQLRow) throws -> Patient {

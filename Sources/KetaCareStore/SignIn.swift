@@ -1,7 +1,7 @@
-public import Foundation
-import SQLKit
-import KetaCareDomain
 import Crypto
+public import Foundation
+import KetaCareDomain
+import SQLKit
 
 /// How sign-in and sessions behave; product security settings, not clinical values.
 public struct SignInPolicy: Sendable {
@@ -88,7 +88,8 @@ public struct Authenticator: Sendable {
         }
         let who = AuditContext(actor: user.username, role: user.role.rawValue, clientAddress: clientAddress)
         if user.isDisabled {
-            try await store.recordAttempt(who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .denied, detail: "disabled")
+            try await store.recordAttempt(
+                who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .denied, detail: "disabled")
             return .disabled
         }
         if let until = user.lockedUntil, until > now {
@@ -128,7 +129,8 @@ public struct Authenticator: Sendable {
                 .set("locked_until", to: SQLBind(lockUntil.map(Timestamps.ms))).where("id", .equal, SQLBind(user.id)).run()
             let event = AuditEvent(
                 occurredAt: now, actor: who.actor, role: who.role, action: action, resourceType: "user", resourceID: user.id, patientID: nil,
-                clientAddress: who.clientAddress, outcome: .failed, detail: lockUntil == nil ? "wrong password attempt=\(attempts)" : "wrong password; locked"
+                clientAddress: who.clientAddress, outcome: .failed,
+                detail: lockUntil == nil ? "wrong password attempt=\(attempts)" : "wrong password; locked"
             )
             try await AuditLog.append([event], clinicID: clinicID, on: db)
             if let lockUntil { return .locked(until: lockUntil) }
@@ -163,8 +165,9 @@ public struct Authenticator: Sendable {
     }
 
     private static func load(tokenHash: String, on db: any SQLDatabase) async throws -> AuthSession? {
-        guard let row = try await db.select().column("*").from("auth_sessions").where("token_hash", .equal, SQLBind(tokenHash))
-            .where("revoked_at", .is, SQLLiteral.null).first()
+        guard
+            let row = try await db.select().column("*").from("auth_sessions").where("token_hash", .equal, SQLBind(tokenHash))
+                .where("revoked_at", .is, SQLLiteral.null).first()
         else { return nil }
         guard let user = try await UserRepository.find(id: try row.decode(column: "user_id", as: String.self), on: db) else { return nil }
         return AuthSession(

@@ -1,7 +1,7 @@
 public import Foundation
-public import SQLKit
 public import KetaCareDomain
 import Logging
+public import SQLKit
 
 /// Errors of storage that a person can act on; the web layer maps them to 404/409.
 public enum StoreError: Error, Sendable, Equatable {
@@ -136,7 +136,8 @@ public enum PolicyRepository {
     public static func save(_ policy: ClinicPolicy, reason: String, by actor: String, now: Date, clinicID: String, on db: any SQLDatabase)
         async throws
     {
-        let latest = try await db.select().column(SQLFunction("MAX", args: SQLColumn("version")), as: "v").from("clinic_policies")
+        let latest =
+            try await db.select().column(SQLFunction("MAX", args: SQLColumn("version")), as: "v").from("clinic_policies")
             .where("clinic_id", .equal, SQLBind(clinicID)).first(decodingColumn: "v", as: Int64?.self) ?? nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -148,8 +149,9 @@ public enum PolicyRepository {
 
     /// The clinic's current policy (the seed when none is stored) and its version.
     public static func current(clinicID: String, on db: any SQLDatabase) async throws -> (policy: ClinicPolicy, version: Int) {
-        guard let row = try await db.select().columns("version", "policy_json").from("clinic_policies")
-            .where("clinic_id", .equal, SQLBind(clinicID)).orderBy("version", .descending).limit(1).first()
+        guard
+            let row = try await db.select().columns("version", "policy_json").from("clinic_policies")
+                .where("clinic_id", .equal, SQLBind(clinicID)).orderBy("version", .descending).limit(1).first()
         else { return (ClinicPolicy.seed, 0) }
         let json = try row.decode(column: "policy_json", as: String.self)
         let policy = try JSONDecoder().decode(ClinicPolicy.self, from: Data(json.utf8))
@@ -160,7 +162,7 @@ public enum PolicyRepository {
 extension Error {
     /// Whether the database refused a row for breaking a unique index (SQLite or PostgreSQL wording).
     var isUniqueViolation: Bool {
-        let text = String(describing: self)
+        let text = String(reflecting: self)
         return text.contains("UNIQUE constraint failed") || text.contains("23505") || text.contains("duplicate key")
     }
 }

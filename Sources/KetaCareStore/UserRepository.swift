@@ -1,8 +1,8 @@
 public import Foundation
-public import SQLKit
-public import KetaCareDomain
 import HummingbirdBcrypt
+public import KetaCareDomain
 import NIOPosix
+public import SQLKit
 
 /// A staff account.
 public struct StaffUser: Sendable, Equatable {
@@ -69,12 +69,16 @@ public enum UserRepository {
         }
         let id = UUID().uuidString.lowercased()
         try await db.insert(into: "users")
-            .columns("id", "clinic_id", "username", "display_name", "role", "password_hash", "is_disabled", "failed_attempts", "created_at", "updated_at")
+            .columns(
+                "id", "clinic_id", "username", "display_name", "role", "password_hash", "is_disabled", "failed_attempts", "created_at", "updated_at"
+            )
             .values(
                 SQLBind(id), SQLBind(clinicID), SQLBind(name), SQLBind(display), SQLBind(role.rawValue), SQLBind(passwordHash),
                 SQLBind(Int64(0)), SQLBind(Int64(0)), SQLBind(Timestamps.ms(now)), SQLBind(Timestamps.ms(now))
             ).run()
-        return StaffUser(id: id, username: name, displayName: display, role: role, isDisabled: false, failedAttempts: 0, lockedUntil: nil, passwordHash: passwordHash)
+        return StaffUser(
+            id: id, username: name, displayName: display, role: role, isDisabled: false, failedAttempts: 0, lockedUntil: nil,
+            passwordHash: passwordHash)
     }
 
     /// The account called `username`, if any.
@@ -94,7 +98,8 @@ public enum UserRepository {
     }
 
     /// Disables or re-enables an account; a disabled account's sessions end at once.
-    public static func setDisabled(_ disabled: Bool, username: String, now: Date, clinicID: String, on db: any SQLDatabase) async throws -> StaffUser {
+    public static func setDisabled(_ disabled: Bool, username: String, now: Date, clinicID: String, on db: any SQLDatabase) async throws -> StaffUser
+    {
         guard let user = try await find(username: username, clinicID: clinicID, on: db) else {
             throw StoreError.notFound(resource: "user \(username)")
         }

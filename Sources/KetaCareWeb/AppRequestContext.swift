@@ -1,9 +1,9 @@
-import KetaCareDomain
 import HTTPTypes
 public import Hummingbird
+import KetaCareDomain
 import KetaCareStore
-import NIOCore
 import Logging
+import NIOCore
 
 /// Per-request state: the signed-in session (if any), the client address, the collected body of a write.
 public struct AppRequestContext: RequestContext {

@@ -1,8 +1,8 @@
-import HTTPTypes
 public import Foundation
+import HTTPTypes
 public import Hummingbird
-public import KetaCareStore
 import KetaCareDomain
+public import KetaCareStore
 public import Logging
 import Metrics
 import Prometheus
@@ -25,9 +25,11 @@ public func buildRouter(
 ) async throws -> (router: Router<AppRequestContext>, routes: [RouteSpec]) {
     let matrix = AccessMatrix.standard
     let clinicName = try await store.clinicName() ?? "KetaCare clinic"
-    let pages = try await Pages.load(directory: configuration.templatesDirectory, clinicName: clinicName, timeZone: configuration.timeZone, matrix: matrix)
+    let pages = try await Pages.load(
+        directory: configuration.templatesDirectory, clinicName: clinicName, timeZone: configuration.timeZone, matrix: matrix)
     let dependencies = AppDependencies(
-        store: store, authenticator: Authenticator(store: store, policy: signInPolicy), configuration: configuration, pages: pages, matrix: matrix, now: now
+        store: store, authenticator: Authenticator(store: store, policy: signInPolicy), configuration: configuration, pages: pages, matrix: matrix,
+        now: now
     )
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())

@@ -1,7 +1,7 @@
+public import Foundation
+import HTTPTypes
 import KetaCareDomain
 import Logging
-import HTTPTypes
-public import Foundation
 
 /// How the web application behaves: address, cookies, time zone, metrics access. Every field has a flag or variable.
 public struct WebConfiguration: Sendable {

@@ -19,7 +19,9 @@ struct AuditCommand: AsyncParsableCommand {
                 let store = try await db.openStore(logger: Logger(label: "ketacare"), migrate: false)
                 let bar = ProgressBar("verifying")
                 do {
-                    let count = try await AuditLog.verify(clinicID: store.clinicID, database: store.database) { done, total in bar.update(Int(done), Int(total)) }
+                    let count = try await AuditLog.verify(clinicID: store.clinicID, database: store.database) { done, total in
+                        bar.update(Int(done), Int(total))
+                    }
                     print("audit chain intact: \(count) events verified")
                 } catch let broken as AuditChainBreak {
                     await store.database.close()

@@ -132,7 +132,8 @@ struct BackupCommand: AsyncParsableCommand {
                 bar.update(3, 3)
                 print("backup written to \(out) (pg_dump custom format; restore with pg_restore)")
             }
-            try await store.recordAttempt(.commandLine("backup"), at: Date(), action: "database.backup", resourceType: "database", outcome: .success, detail: "")
+            try await store.recordAttempt(
+                .commandLine("backup"), at: Date(), action: "database.backup", resourceType: "database", outcome: .success, detail: "")
             await store.database.close()
         }
     }

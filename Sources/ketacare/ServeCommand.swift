@@ -52,14 +52,18 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.templatesDirectory = ProcessInfo.processInfo.environment["KETACARE_TEMPLATES"]
             let showDemo = demo
             let location = store.database.location
-            let app = try await buildApplication(store: store, configuration: configuration, logger: logger, onServerRunning: { port in
-                var lines = ["KetaCare is running at http://\(host):\(port)  (\(location))"]
-                if showDemo {
-                    lines.append("Demo sign-ins (password '\(DemoClinic.password)'):")
-                    for member in DemoClinic.staff { lines.append("  \(member.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(member.role.label)") }
-                }
-                FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-            })
+            let app = try await buildApplication(
+                store: store, configuration: configuration, logger: logger,
+                onServerRunning: { port in
+                    var lines = ["KetaCare is running at http://\(host):\(port)  (\(location))"]
+                    if showDemo {
+                        lines.append("Demo sign-ins (password '\(DemoClinic.password)'):")
+                        for member in DemoClinic.staff {
+                            lines.append("  \(member.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(member.role.label)")
+                        }
+                    }
+                    FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                })
             try await app.runService()
             await store.database.close()
             logger.info("stopped cleanly")
@@ -69,7 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// `ketacare migrate`: apply pending schema migrations.
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations (ordered, versioned, recorded).")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply pending database migrations (ordered, versioned, recorded).")
 
     @OptionGroup var db: DatabaseOptions
 
@@ -91,7 +96,9 @@ struct MigrateCommand: AsyncParsableCommand {
             }
             try await Store(database: database, clinicID: db.clinic).ensureClinic(name: "KetaCare Clinic", now: Date())
             let versions = try await Migrator.appliedVersions(database)
-            print(applied.isEmpty ? "schema is current (version \(versions.last ?? 0))" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "schema is current (version \(versions.last ?? 0))" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
             await database.close()
         }
     }
@@ -119,8 +126,11 @@ struct DemoCommand: AsyncParsableCommand {
             let store = try await db.openStore(logger: Logger(label: "ketacare"))
             let bar = ProgressBar("patients")
             let start = Date()
-            let result = try await DemoClinic(seed: seed).seed(into: store, patients: patients, now: Date()) { done, total in bar.update(done, total) }
-            print(String(format: "added %d staff and %d patients in %.1f s", result.staffCreated, result.patientsCreated, Date().timeIntervalSince(start)))
+            let result = try await DemoClinic(seed: seed).seed(into: store, patients: patients, now: Date()) { done, total in bar.update(done, total)
+            }
+            print(
+                String(
+                    format: "added %d staff and %d patients in %.1f s", result.staffCreated, result.patientsCreated, Date().timeIntervalSince(start)))
             await store.database.close()
         }
     }

@@ -63,7 +63,9 @@ struct UserCommand: AsyncParsableCommand {
                 let users = try await store.database.read { sql in try await UserRepository.list(clinicID: clinicID, on: sql) }
                 for user in users {
                     let state = user.isDisabled ? "disabled" : ((user.lockedUntil ?? .distantPast) > Date() ? "locked" : "active")
-                    print("\(user.username.padding(toLength: 20, withPad: " ", startingAt: 0)) \(user.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(state)  \(user.displayName)")
+                    print(
+                        "\(user.username.padding(toLength: 20, withPad: " ", startingAt: 0)) \(user.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(state)  \(user.displayName)"
+                    )
                 }
                 await store.database.close()
             }

@@ -9,7 +9,8 @@ struct AuditTrailTests {
     @Test func appendsAndVerifies() async throws {
         try await TestStores.each { store in
             for i in 0..<5 {
-                try await store.recordAttempt(TestStores.who, at: Date(), action: "test.event", resourceType: "thing", resourceID: "\(i)", outcome: .success, detail: "")
+                try await store.recordAttempt(
+                    TestStores.who, at: Date(), action: "test.event", resourceType: "thing", resourceID: "\(i)", outcome: .success, detail: "")
             }
             let count = try await AuditLog.verify(clinicID: store.clinicID, database: store.database)
             #expect(count == 6)  // clinic.create + 5
@@ -20,7 +21,8 @@ struct AuditTrailTests {
     func detectsAlteredRow() async throws {
         try await TestStores.each { store in
             for i in 0..<4 {
-                try await store.recordAttempt(TestStores.who, at: Date(), action: "test.event", resourceType: "thing", resourceID: "\(i)", outcome: .success, detail: "")
+                try await store.recordAttempt(
+                    TestStores.who, at: Date(), action: "test.event", resourceType: "thing", resourceID: "\(i)", outcome: .success, detail: "")
             }
             let clinicID = store.clinicID
             try await store.database.write { db in
@@ -53,13 +55,18 @@ struct AuditTrailTests {
             let clinicID = store.clinicID
             await #expect(throws: ValidationError.self) {
                 try await store.audited(TestStores.who, at: Date(), action: "patient.create", resourceType: "patient") { db -> Audited<Void> in
-                    try await db.insert(into: "clinics").columns("id", "name", "created_at").values(SQLBind("other"), SQLBind("x"), SQLBind(Int64(0))).run()
+                    try await db.insert(into: "clinics").columns("id", "name", "created_at").values(SQLBind("other"), SQLBind("x"), SQLBind(Int64(0)))
+                        .run()
                     throw ValidationError(field: "mrn", message: "bad")
                 }
             }
-            let clinics = try await store.database.read { db in try await db.select().column("id").from("clinics").where("id", .equal, SQLBind("other")).all() }
+            let clinics = try await store.database.read { db in
+                try await db.select().column("id").from("clinics").where("id", .equal, SQLBind("other")).all()
+            }
             #expect(clinics.isEmpty)
-            let events = try await store.database.read { db in try await AuditLog.events(AuditQuery(action: "patient.create"), clinicID: clinicID, on: db) }
+            let events = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(action: "patient.create"), clinicID: clinicID, on: db)
+            }
             #expect(events.count == 1)
             #expect(events.first?.outcome == .failed)
             #expect(events.first?.detail == "invalid field=mrn")
@@ -73,7 +80,9 @@ struct AuditTrailTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<40 {
                     group.addTask {
-                        try await store.recordAttempt(TestStores.who, at: Date(), action: "test.concurrent", resourceType: "thing", resourceID: "\(i)", outcome: .success, detail: "")
+                        try await store.recordAttempt(
+                            TestStores.who, at: Date(), action: "test.concurrent", resourceType: "thing", resourceID: "\(i)", outcome: .success,
+                            detail: "")
                     }
                 }
                 try await group.waitForAll()
@@ -86,12 +95,15 @@ struct AuditTrailTests {
         try await TestStores.each { store in
             let clinicID = store.clinicID
             let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-            try await store.recordAttempt(TestStores.who, at: t0, action: "patient.view", resourceType: "patient", patientID: "p1", outcome: .success, detail: "")
             try await store.recordAttempt(
-                AuditContext(actor: "other", role: "prescriber", clientAddress: "10.0.0.1"), at: t0.addingTimeInterval(86_400), action: "patient.amend",
+                TestStores.who, at: t0, action: "patient.view", resourceType: "patient", patientID: "p1", outcome: .success, detail: "")
+            try await store.recordAttempt(
+                AuditContext(actor: "other", role: "prescriber", clientAddress: "10.0.0.1"), at: t0.addingTimeInterval(86_400),
+                action: "patient.amend",
                 resourceType: "patient", patientID: "p1", outcome: .success, detail: ""
             )
-            try await store.recordAttempt(TestStores.who, at: t0, action: "patient.view", resourceType: "patient", patientID: "p2", outcome: .success, detail: "")
+            try await store.recordAttempt(
+                TestStores.who, at: t0, action: "patient.view", resourceType: "patient", patientID: "p2", outcome: .success, detail: "")
             let read = { (q: AuditQuery) in try await store.database.read { db in try await AuditLog.events(q, clinicID: clinicID, on: db) } }
             #expect(try await read(AuditQuery(patientID: "p1")).count == 2)
             #expect(try await read(AuditQuery(actor: "other")).map(\.action) == ["patient.amend"])

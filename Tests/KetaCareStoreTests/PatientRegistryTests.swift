@@ -76,11 +76,13 @@ struct PatientRegistryTests {
             let first = firstEdit
             let second = secondEdit
             _ = try await store.database.write { db in
-                try await PatientRepository.amend(id: p.id, to: first, baseVersion: 1, reason: "new phone", by: "alice", now: Date(), clinicID: clinicID, on: db)
+                try await PatientRepository.amend(
+                    id: p.id, to: first, baseVersion: 1, reason: "new phone", by: "alice", now: Date(), clinicID: clinicID, on: db)
             }
             let error = await #expect(throws: StoreError.self) {
                 try await store.database.write { db in
-                    try await PatientRepository.amend(id: p.id, to: second, baseVersion: 1, reason: "email", by: "bob", now: Date(), clinicID: clinicID, on: db)
+                    try await PatientRepository.amend(
+                        id: p.id, to: second, baseVersion: 1, reason: "email", by: "bob", now: Date(), clinicID: clinicID, on: db)
                 }
             }
             guard case .versionConflict(let who, _, let version) = error else {
@@ -104,7 +106,8 @@ struct PatientRegistryTests {
             try await Self.create(p, in: store)
             for (value, day) in [(70.0, "2026-01-01"), (72.5, "2026-06-01")] {
                 let m = try BodyMeasurement(
-                    kind: .weight, value: value, measuredOn: LocalDate.parse(day), recordedBy: "t", recordedAt: Date(), policy: .seed, today: Self.today
+                    kind: .weight, value: value, measuredOn: LocalDate.parse(day), recordedBy: "t", recordedAt: Date(), policy: .seed,
+                    today: Self.today
                 )
                 try await store.database.write { db in try await PatientRepository.addMeasurement(m, patient: p.id, clinicID: clinicID, on: db) }
             }
@@ -143,6 +146,8 @@ struct PatientRegistryTests {
 extension Patient {
     /// This patient with timestamps as stored (millisecond precision).
     func with(dates stored: Patient?) -> Patient {
-        Patient(id: id, demographics: demographics, version: version, createdAt: stored?.createdAt ?? createdAt, updatedAt: stored?.updatedAt ?? updatedAt, updatedBy: updatedBy)
+        Patient(
+            id: id, demographics: demographics, version: version, createdAt: stored?.createdAt ?? createdAt,
+            updatedAt: stored?.updatedAt ?? updatedAt, updatedBy: updatedBy)
     }
 }

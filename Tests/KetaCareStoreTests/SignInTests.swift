@@ -10,7 +10,8 @@ struct SignInTests {
         let hash = try await Passwords.hash("correct-horse-1")
         let clinicID = store.clinicID
         _ = try await store.database.write { db in
-            try await UserRepository.create(username: name, displayName: name, role: role, passwordHash: hash, now: Date(), clinicID: clinicID, on: db)
+            try await UserRepository.create(
+                username: name, displayName: name, role: role, passwordHash: hash, now: Date(), clinicID: clinicID, on: db)
         }
     }
 
@@ -21,18 +22,23 @@ struct SignInTests {
             let auth = Authenticator(store: store)
             let t0 = Date(timeIntervalSince1970: 1_900_000_000)
             for attempt in 1...4 {
-                let result = try await auth.signIn(username: "nurse.a", password: "wrong-\(attempt)", kind: .browser, clientAddress: "1.2.3.4", now: t0)
+                let result = try await auth.signIn(
+                    username: "nurse.a", password: "wrong-\(attempt)", kind: .browser, clientAddress: "1.2.3.4", now: t0)
                 guard case .invalidCredentials = result else { Issue.record("attempt \(attempt): \(result)"); return }
             }
             let fifth = try await auth.signIn(username: "nurse.a", password: "wrong-5", kind: .browser, clientAddress: "1.2.3.4", now: t0)
             guard case .locked(let until) = fifth else { Issue.record("fifth: \(fifth)"); return }
             #expect(until == t0.addingTimeInterval(15 * 60))
-            let whileLocked = try await auth.signIn(username: "nurse.a", password: "correct-horse-1", kind: .browser, clientAddress: "1.2.3.4", now: t0.addingTimeInterval(14 * 60))
+            let whileLocked = try await auth.signIn(
+                username: "nurse.a", password: "correct-horse-1", kind: .browser, clientAddress: "1.2.3.4", now: t0.addingTimeInterval(14 * 60))
             guard case .locked = whileLocked else { Issue.record("while locked: \(whileLocked)"); return }
-            let after = try await auth.signIn(username: "nurse.a", password: "correct-horse-1", kind: .browser, clientAddress: "1.2.3.4", now: t0.addingTimeInterval(15 * 60 + 1))
+            let after = try await auth.signIn(
+                username: "nurse.a", password: "correct-horse-1", kind: .browser, clientAddress: "1.2.3.4", now: t0.addingTimeInterval(15 * 60 + 1))
             guard case .success = after else { Issue.record("after lock: \(after)"); return }
             let clinicID = store.clinicID
-            let failures = try await store.database.read { db in try await AuditLog.events(AuditQuery(actor: "nurse.a", action: "auth.login"), clinicID: clinicID, on: db) }
+            let failures = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(actor: "nurse.a", action: "auth.login"), clinicID: clinicID, on: db)
+            }
             #expect(failures.filter { $0.outcome == .failed }.count == 5)
             #expect(failures.filter { $0.outcome == .denied }.count == 1)
             #expect(failures.first?.outcome == .success)
@@ -44,7 +50,9 @@ struct SignInTests {
             try await Self.addUser(store, "nurse.b")
             let auth = Authenticator(store: store)
             let t0 = Date(timeIntervalSince1970: 1_900_000_000)
-            guard case .success(_, let token, _, _) = try await auth.signIn(username: "NURSE.B", password: "correct-horse-1", kind: .browser, clientAddress: "x", now: t0)
+            guard
+                case .success(_, let token, _, _) = try await auth.signIn(
+                    username: "NURSE.B", password: "correct-horse-1", kind: .browser, clientAddress: "x", now: t0)
             else { Issue.record("sign-in failed"); return }
             #expect(try await auth.session(token: token, now: t0.addingTimeInterval(29 * 60))?.user.username == "nurse.b")
             // Activity at 29 minutes slid the idle timer: 58 minutes is within 30 minutes of it.
@@ -52,7 +60,9 @@ struct SignInTests {
             #expect(try await auth.session(token: token, now: t0.addingTimeInterval(89 * 60)) == nil)
             #expect(try await auth.session(token: "not-a-token", now: t0) == nil)
 
-            guard case .success(_, let second, _, _) = try await auth.signIn(username: "nurse.b", password: "correct-horse-1", kind: .browser, clientAddress: "x", now: t0)
+            guard
+                case .success(_, let second, _, _) = try await auth.signIn(
+                    username: "nurse.b", password: "correct-horse-1", kind: .browser, clientAddress: "x", now: t0)
             else { Issue.record("second sign-in failed"); return }
             try await auth.signOut(token: second, who: TestStores.who, now: t0)
             #expect(try await auth.session(token: second, now: t0) == nil)
@@ -64,10 +74,14 @@ struct SignInTests {
             try await Self.addUser(store, "nurse.c")
             let auth = Authenticator(store: store)
             let now = Date()
-            guard case .success(_, let token, _, _) = try await auth.signIn(username: "nurse.c", password: "correct-horse-1", kind: .api, clientAddress: "x", now: now)
+            guard
+                case .success(_, let token, _, _) = try await auth.signIn(
+                    username: "nurse.c", password: "correct-horse-1", kind: .api, clientAddress: "x", now: now)
             else { Issue.record("sign-in failed"); return }
             let clinicID = store.clinicID
-            _ = try await store.database.write { db in try await UserRepository.setDisabled(true, username: "nurse.c", now: now, clinicID: clinicID, on: db) }
+            _ = try await store.database.write { db in
+                try await UserRepository.setDisabled(true, username: "nurse.c", now: now, clinicID: clinicID, on: db)
+            }
             #expect(try await auth.session(token: token, now: now) == nil)
             let result = try await auth.signIn(username: "nurse.c", password: "correct-horse-1", kind: .api, clientAddress: "x", now: now)
             guard case .disabled = result else { Issue.record("expected disabled, got \(result)"); return }

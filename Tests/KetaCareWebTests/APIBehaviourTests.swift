@@ -9,7 +9,8 @@ import Testing
 
 @Suite("Patient API: bad input gets a 4xx naming the field and changes nothing")
 struct APIBehaviourTests {
-    static let validPatient = #"{"mrn":"NEW-1","legalGivenName":"Ana","legalFamilyName":"Diaz","dateOfBirth":"1985-03-04","sexAtBirth":"female","phone":"555 201 3344","emergencyContact":{"name":"Luis Diaz","phone":"555 201 9999","canEscort":true}}"#
+    static let validPatient =
+        #"{"mrn":"NEW-1","legalGivenName":"Ana","legalFamilyName":"Diaz","dateOfBirth":"1985-03-04","sexAtBirth":"female","phone":"555 201 3344","emergencyContact":{"name":"Luis Diaz","phone":"555 201 9999","canEscort":true}}"#
 
     /// Body, expected status, expected field (nil: none named).
     static let badBodies: [(String, HTTPResponse.Status, String?)] = [
@@ -18,12 +19,27 @@ struct APIBehaviourTests {
         (#"{"mrn":"A-1","shoeSize":44}"#, .badRequest, "shoeSize"),
         (#"{"mrn":"A-1","emergencyContact":{"name":"x","pigeon":true}}"#, .badRequest, "emergencyContact.pigeon"),
         (#"{"mrn":12,"legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1990-01-01","sexAtBirth":"male"}"#, .badRequest, "mrn"),
-        (#"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"2999-01-01","sexAtBirth":"male"}"#, .unprocessableContent, "dateOfBirth"),
-        (#"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1890-01-01","sexAtBirth":"male"}"#, .unprocessableContent, "dateOfBirth"),
-        (#"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1990-02-30","sexAtBirth":"male"}"#, .unprocessableContent, "dateOfBirth"),
-        (#"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1990-01-01","sexAtBirth":"robot"}"#, .unprocessableContent, "sexAtBirth"),
+        (
+            #"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"2999-01-01","sexAtBirth":"male"}"#, .unprocessableContent,
+            "dateOfBirth"
+        ),
+        (
+            #"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1890-01-01","sexAtBirth":"male"}"#, .unprocessableContent,
+            "dateOfBirth"
+        ),
+        (
+            #"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1990-02-30","sexAtBirth":"male"}"#, .unprocessableContent,
+            "dateOfBirth"
+        ),
+        (
+            #"{"mrn":"A-1","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1990-01-01","sexAtBirth":"robot"}"#, .unprocessableContent,
+            "sexAtBirth"
+        ),
         (#"{"mrn":"A-1","legalFamilyName":"B","dateOfBirth":"1990-01-01","sexAtBirth":"male"}"#, .unprocessableContent, "legalGivenName"),
-        (#"{"mrn":"A-1","legalGivenName":"\#(String(repeating: "n", count: 101))","legalFamilyName":"B","dateOfBirth":"1990-01-01","sexAtBirth":"male"}"#, .unprocessableContent, "legalGivenName"),
+        (
+            #"{"mrn":"A-1","legalGivenName":"\#(String(repeating: "n", count: 101))","legalFamilyName":"B","dateOfBirth":"1990-01-01","sexAtBirth":"male"}"#,
+            .unprocessableContent, "legalGivenName"
+        ),
         (#"{"mrn":"KC-000001","legalGivenName":"A","legalFamilyName":"B","dateOfBirth":"1990-01-01","sexAtBirth":"male"}"#, .conflict, "mrn"),
     ]
 
@@ -57,31 +73,41 @@ struct APIBehaviourTests {
             let id = try #require(patient["id"] as? String)
             #expect(patient["version"] as? Int == 1)
 
-            let (amendNoReason, noReason) = try await client.json(.patch, "/api/v1/patients/\(id)", token: nurse, body: #"{"version":1,"phone":"555 111 2222"}"#)
+            let (amendNoReason, noReason) = try await client.json(
+                .patch, "/api/v1/patients/\(id)", token: nurse, body: #"{"version":1,"phone":"555 111 2222"}"#)
             #expect(amendNoReason == .unprocessableContent)
             #expect(errorField(noReason) == "reason")
 
             let (amended, result) = try await client.json(
-                .patch, "/api/v1/patients/\(id)", token: nurse, body: #"{"version":1,"phone":"555 111 2222","reason":"patient called with new number"}"#
+                .patch, "/api/v1/patients/\(id)", token: nurse,
+                body: #"{"version":1,"phone":"555 111 2222","reason":"patient called with new number"}"#
             )
             #expect(amended == .ok)
             #expect(result["amendedFields"] as? [String] == ["phone"])
 
             // The prescriber edits from the version they loaded before the nurse saved.
-            let (conflict, body) = try await client.json(.patch, "/api/v1/patients/\(id)", token: doctor, body: #"{"version":1,"email":"ana@example.org","reason":"email"}"#)
+            let (conflict, body) = try await client.json(
+                .patch, "/api/v1/patients/\(id)", token: doctor, body: #"{"version":1,"email":"ana@example.org","reason":"email"}"#)
             #expect(conflict == .conflict)
             #expect(errorCode(body) == "version_conflict")
             let message = (body["error"] as? [String: Any])?["message"] as? String ?? ""
             #expect(message.contains("changed by nurse.kim"))
             #expect(message.contains("review"))
 
-            let (cleared, _) = try await client.json(.patch, "/api/v1/patients/\(id)", token: doctor, body: #"{"version":2,"emergencyContact":null,"reason":"contact withdrew"}"#)
+            let (cleared, _) = try await client.json(
+                .patch, "/api/v1/patients/\(id)", token: doctor, body: #"{"version":2,"emergencyContact":null,"reason":"contact withdrew"}"#)
             #expect(cleared == .ok)
 
             let (_, history) = try await client.json(.get, "/api/v1/patients/\(id)/amendments", token: doctor)
             let rows = try #require(history["amendments"] as? [[String: Any]])
-            #expect(rows.contains { $0["field"] as? String == "phone" && $0["oldValue"] as? String == "555 201 3344" && $0["amendedBy"] as? String == "nurse.kim" })
-            #expect(rows.contains { $0["field"] as? String == "emergencyContact.name" && $0["oldValue"] as? String == "Luis Diaz" && $0["newValue"] == nil })
+            #expect(
+                rows.contains {
+                    $0["field"] as? String == "phone" && $0["oldValue"] as? String == "555 201 3344" && $0["amendedBy"] as? String == "nurse.kim"
+                })
+            #expect(
+                rows.contains {
+                    $0["field"] as? String == "emergencyContact.name" && $0["oldValue"] as? String == "Luis Diaz" && $0["newValue"] == nil
+                })
 
             let (_, shown) = try await client.json(.get, "/api/v1/patients/\(id)", token: doctor)
             #expect(shown["version"] as? Int == 3)
@@ -113,11 +139,14 @@ struct APIBehaviourTests {
         try await WebHarness.withApp { client, store, _ in
             let token = try await client.token("nurse.kim")
             let clinicID = store.clinicID
-            let id = try #require(try await store.database.read { db in try await PatientRepository.find(mrn: "KC-000002", clinicID: clinicID, on: db) }?.id.rawValue)
-            let (tooHeavy, body) = try await client.json(.post, "/api/v1/patients/\(id)/measurements", token: token, body: #"{"kind":"weight","value":900}"#)
+            let id = try #require(
+                try await store.database.read { db in try await PatientRepository.find(mrn: "KC-000002", clinicID: clinicID, on: db) }?.id.rawValue)
+            let (tooHeavy, body) = try await client.json(
+                .post, "/api/v1/patients/\(id)/measurements", token: token, body: #"{"kind":"weight","value":900}"#)
             #expect(tooHeavy == .unprocessableContent)
             #expect(errorField(body) == "weight")
-            let (created, m) = try await client.json(.post, "/api/v1/patients/\(id)/measurements", token: token, body: #"{"kind":"weight","value":81.25}"#)
+            let (created, m) = try await client.json(
+                .post, "/api/v1/patients/\(id)/measurements", token: token, body: #"{"kind":"weight","value":81.25}"#)
             #expect(created == .created)
             #expect(m["value"] as? Double == 81.3)
             #expect(m["loinc"] as? String == "29463-7")
@@ -146,14 +175,17 @@ struct APIBehaviourTests {
     @Test func tokenEndpointRefusesWrongPasswordsAndLocks() async throws {
         try await WebHarness.withApp { client, _, _ in
             for _ in 1...4 {
-                let (status, body) = try await client.json(.post, "/api/v1/auth/token", token: nil, body: #"{"username":"nurse.kim","password":"nope-nope-nope"}"#)
+                let (status, body) = try await client.json(
+                    .post, "/api/v1/auth/token", token: nil, body: #"{"username":"nurse.kim","password":"nope-nope-nope"}"#)
                 #expect(status == .unauthorized)
                 #expect(errorCode(body) == "invalid_credentials")
             }
-            let (fifth, body) = try await client.json(.post, "/api/v1/auth/token", token: nil, body: #"{"username":"nurse.kim","password":"nope-nope-nope"}"#)
+            let (fifth, body) = try await client.json(
+                .post, "/api/v1/auth/token", token: nil, body: #"{"username":"nurse.kim","password":"nope-nope-nope"}"#)
             #expect(fifth.code == 423)
             #expect(errorCode(body) == "locked")
-            let (unknownField, ufBody) = try await client.json(.post, "/api/v1/auth/token", token: nil, body: #"{"username":"a","password":"b","otp":1}"#)
+            let (unknownField, ufBody) = try await client.json(
+                .post, "/api/v1/auth/token", token: nil, body: #"{"username":"a","password":"b","otp":1}"#)
             #expect(unknownField == .badRequest)
             #expect(errorField(ufBody) == "otp")
         }
@@ -195,7 +227,8 @@ struct BrowserSessionTests {
             let session = try #require(Self.cookie(login, "kc_session"))
 
             let clinicID = store.clinicID
-            let id = try #require(try await store.database.read { db in try await PatientRepository.find(mrn: "KC-000003", clinicID: clinicID, on: db) }?.id.rawValue)
+            let id = try #require(
+                try await store.database.read { db in try await PatientRepository.find(mrn: "KC-000003", clinicID: clinicID, on: db) }?.id.rawValue)
             let chart = try await client.execute(uri: "/patients/\(id)", method: .get, headers: [.cookie: "kc_session=\(session)"])
             #expect(chart.status == .ok)
             let chartHTML = String(buffer: chart.body)
@@ -210,7 +243,8 @@ struct BrowserSessionTests {
             #expect(withoutToken.status == .forbidden)
             let withToken = try await client.execute(
                 uri: "/patients/\(id)/measurements", method: .post,
-                headers: [.cookie: "kc_session=\(session)", .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form + "&_csrf=\(csrf)")
+                headers: [.cookie: "kc_session=\(session)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: form + "&_csrf=\(csrf)")
             )
             #expect(withToken.status == .seeOther)
 
@@ -241,12 +275,14 @@ struct BrowserSessionTests {
         try await WebHarness.withApp { client, store, _ in
             let token = try await client.token("nurse.kim")
             let clinicID = store.clinicID
-            let patient = try #require(try await store.database.read { db in try await PatientRepository.find(mrn: "KC-000004", clinicID: clinicID, on: db) })
+            let patient = try #require(
+                try await store.database.read { db in try await PatientRepository.find(mrn: "KC-000004", clinicID: clinicID, on: db) })
             let response = try await client.execute(
                 uri: "/patients/\(patient.id.rawValue)/edit", method: .post,
                 headers: [.authorization: "Bearer \(token)", .contentType: "application/x-www-form-urlencoded"],
                 body: ByteBuffer(
-                    string: "version=1&mrn=KC-000004&legalGivenName=Typed+Given&legalFamilyName=\(patient.demographics.legalFamilyName.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&dateOfBirth=\(patient.demographics.dateOfBirth)&sexAtBirth=female&phone=abc&reason=fix"
+                    string:
+                        "version=1&mrn=KC-000004&legalGivenName=Typed+Given&legalFamilyName=\(patient.demographics.legalFamilyName.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&dateOfBirth=\(patient.demographics.dateOfBirth)&sexAtBirth=female&phone=abc&reason=fix"
                 )
             )
             #expect(response.status == .unprocessableContent)

@@ -24,7 +24,8 @@ struct RoleMatrixTests {
             let protected = routes.filter { $0.permission != nil }
             #expect(protected.count >= 20)
             for route in protected {
-                let uri = route.path.replacingOccurrences(of: ":id", with: patientID).replacingOccurrences(of: ":username", with: "no.such.user")
+                let uri =
+                    route.path.replacingOccurrences(of: ":id", with: patientID).replacingOccurrences(of: ":username", with: "no.such.user")
                     + (route.path == "/api/v1/patients" && route.method == .get ? "?q=a" : "")
                 for role in Role.allCases {
                     let (status, _) = try await client.json(route.method, uri, token: tokens[role], body: route.method == .get ? nil : "{}")
@@ -38,7 +39,9 @@ struct RoleMatrixTests {
                 let (anonymous, _) = try await client.json(route.method, uri, token: nil, body: route.method == .get ? nil : "{}")
                 #expect(anonymous == (route.isAPI ? .unauthorized : .seeOther), "anonymous \(route): got \(anonymous)")
             }
-            let denials = try await store.database.read { db in try await AuditLog.events(AuditQuery(action: "access.denied", limit: 1000), clinicID: clinicID, on: db) }
+            let denials = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(action: "access.denied", limit: 1000), clinicID: clinicID, on: db)
+            }
             #expect(!denials.isEmpty)
             #expect(denials.allSatisfy { $0.outcome == .denied })
         }

@@ -54,8 +54,21 @@ enum WebHarness {
 
     private static let template = Template()
 
-    /// A copy of the seeded database, open.
+    /// A store seeded with the demo clinic: on PostgreSQL (DATABASE_URL) a fresh clinic of its own, else a copy of the SQLite template.
     static func store() async throws -> Store {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            let database = try await KetaCareDatabase.open(.postgres(url: url), logger: logger)
+            do {
+                try await Migrator.migrate(database)
+                let store = Store(database: database, clinicID: "web-\(UUID().uuidString.prefix(8))")
+                try await store.ensureClinic(name: "Web Test Clinic", now: Date())
+                _ = try await DemoClinic(seed: 7).seed(into: store, patients: 12, now: Date())
+                return store
+            } catch {
+                await database.close()
+                throw error
+            }
+        }
         let source = try await template.seeded()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ketacare-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -85,7 +98,8 @@ enum WebHarness {
 extension TestClientProtocol {
     /// An API token for a demo account.
     func token(_ username: String, password: String = DemoClinic.password) async throws -> String {
-        let response = try await execute(uri: "/api/v1/auth/token", method: .post, body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)"}"#))
+        let response = try await execute(
+            uri: "/api/v1/auth/token", method: .post, body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)"}"#))
         let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
         guard let token = object?["token"] as? String else { throw HarnessError("no token for \(username): \(String(buffer: response.body))") }
         return token

@@ -40,7 +40,8 @@ extension Demographics {
         guard dateOfBirth.age(on: today) <= maxAge else {
             throw ValidationError(
                 field: "dateOfBirth",
-                message: "dateOfBirth gives an age over \(maxAge) years; allowed range is \(Demographics.earliestBirthDate(maxAge: maxAge, today: today)) to \(today)"
+                message:
+                    "dateOfBirth gives an age over \(maxAge) years; allowed range is \(Demographics.earliestBirthDate(maxAge: maxAge, today: today)) to \(today)"
             )
         }
         if let contact = emergencyContact {

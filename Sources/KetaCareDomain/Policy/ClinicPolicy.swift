@@ -1,17 +1,43 @@
 /// Every clinical and registry default a clinic runs with: data, versioned in the database, seeded from DOMAIN.md.
 ///
-/// Areas add their own sub-policies here as they arrive; the seed is ``ClinicPolicy/seed``.
+/// A stored policy written before an area existed decodes with that area's seed, so adding an area never breaks a clinic.
 public struct ClinicPolicy: Codable, Sendable, Equatable {
     /// Rules for the patient registry.
     public var registry: RegistryPolicy
+    /// Missing-item, safety-item and cutoff rules for instruments (DOMAIN.md §1, Appendix B `instruments.*`, `safety.*`).
+    public var scoring: ScoringPolicy
+    /// Response, remission and reliable-change definitions (DOMAIN.md §2, Appendix B `outcomes.*`).
+    public var outcomes: OutcomePolicy
+    /// Weight basis, rounding and the drug library's limits (DOMAIN.md §4, Appendix B `dosing.*`).
+    public var dosing: DosingPolicy
+    /// Which population PK model each route uses and the display level (PK.md §0).
+    public var pharmacokinetics: PKPolicy
 
     /// Creates a policy from its parts.
-    public init(registry: RegistryPolicy) {
+    public init(
+        registry: RegistryPolicy, scoring: ScoringPolicy = .defaults, outcomes: OutcomePolicy = .defaults, dosing: DosingPolicy = .seed,
+        pharmacokinetics: PKPolicy = .seed
+    ) {
         self.registry = registry
+        self.scoring = scoring
+        self.outcomes = outcomes
+        self.dosing = dosing
+        self.pharmacokinetics = pharmacokinetics
     }
 
     /// The values KetaCare ships with; each names its provenance.
     public static let seed = ClinicPolicy(registry: .seed)
+
+    private enum CodingKeys: String, CodingKey { case registry, scoring, outcomes, dosing, pharmacokinetics }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        registry = try c.decodeIfPresent(RegistryPolicy.self, forKey: .registry) ?? .seed
+        scoring = try c.decodeIfPresent(ScoringPolicy.self, forKey: .scoring) ?? .defaults
+        outcomes = try c.decodeIfPresent(OutcomePolicy.self, forKey: .outcomes) ?? .defaults
+        dosing = try c.decodeIfPresent(DosingPolicy.self, forKey: .dosing) ?? .seed
+        pharmacokinetics = try c.decodeIfPresent(PKPolicy.self, forKey: .pharmacokinetics) ?? .seed
+    }
 }
 
 /// Limits for demographics and body measurements: plausibility, not clinical thresholds.

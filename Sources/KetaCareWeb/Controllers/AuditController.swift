@@ -1,9 +1,9 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KetaCareDomain
 import KetaCareStore
+import Logging
 
 /// The audit trail: read-only, filterable. There is no route that edits or deletes an event.
 struct AuditController {
@@ -60,11 +60,15 @@ struct AuditController {
             query.to = Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400 - Double(dependencies.timeZone.secondsFromGMT()))
         }
         if let before = request.query("before") {
-            guard let value = Int64(before), value > 0 else { throw ValidationError(field: "before", message: "before must be a positive sequence number") }
+            guard let value = Int64(before), value > 0 else {
+                throw ValidationError(field: "before", message: "before must be a positive sequence number")
+            }
             query.beforeSequence = value
         }
         if let limit = request.query("limit") {
-            guard let value = Int(limit), (1...1000).contains(value) else { throw ValidationError(field: "limit", message: "limit must be from 1 to 1000") }
+            guard let value = Int(limit), (1...1000).contains(value) else {
+                throw ValidationError(field: "limit", message: "limit must be from 1 to 1000")
+            }
             query.limit = value
         }
         return query

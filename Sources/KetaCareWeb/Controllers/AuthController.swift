@@ -1,9 +1,9 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KetaCareDomain
 import KetaCareStore
+import Logging
 
 /// Sign-in and sign-out for browsers, and API tokens.
 struct AuthController {
@@ -20,15 +20,19 @@ struct AuthController {
     }
 
     private func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: dependencies.configuration.secureCookies, httpOnly: true, sameSite: .strict)
+        Cookie(
+            name: name, value: value, maxAge: maxAge, path: "/", secure: dependencies.configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 
-    private func renderLogin(_ context: AppRequestContext, next: String, username: String = "", error: String? = nil, status: HTTPResponse.Status = .ok)
+    private func renderLogin(
+        _ context: AppRequestContext, next: String, username: String = "", error: String? = nil, status: HTTPResponse.Status = .ok
+    )
         -> Response
     {
         let formToken = Authenticator.randomToken()
         var response = dependencies.pages.render(
-            "login", title: "Sign in", ["next": next, "username": username, "error": error as Any, "formToken": formToken], context: context, status: status
+            "login", title: "Sign in", ["next": next, "username": username, "error": error as Any, "formToken": formToken], context: context,
+            status: status
         )
         response.setCookie(cookie(Self.loginCookie, formToken, maxAge: 3600))
         return response
@@ -66,7 +70,8 @@ struct AuthController {
         case .locked(let until):
             return renderLogin(
                 context, next: next, username: username,
-                error: "This account is locked after repeated failed sign-ins until \(dependencies.pages.dateTime(until)). Ask an administrator if you need access sooner.",
+                error:
+                    "This account is locked after repeated failed sign-ins until \(dependencies.pages.dateTime(until)). Ask an administrator if you need access sooner.",
                 status: .forbidden
             )
         case .disabled:
@@ -106,7 +111,9 @@ struct AuthController {
         case .invalidCredentials:
             throw APIError(.unauthorized, code: "invalid_credentials", message: "wrong username or password")
         case .locked(let until):
-            throw APIError(.init(code: 423, reasonPhrase: "Locked"), code: "locked", message: "account locked after repeated failed sign-ins until \(Format.iso(until))")
+            throw APIError(
+                .init(code: 423, reasonPhrase: "Locked"), code: "locked",
+                message: "account locked after repeated failed sign-ins until \(Format.iso(until))")
         case .disabled:
             throw APIError(.forbidden, code: "disabled", message: "account disabled")
         }

@@ -1,9 +1,9 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KetaCareDomain
 import KetaCareStore
+import Logging
 import SQLKit
 
 /// The patient registry and chart: HTML pages and `/api/v1/patients`.
@@ -78,9 +78,12 @@ struct PatientController {
     func loadChart(_ id: PatientID, context: AppRequestContext, channel: String) async throws -> ChartData {
         let clinicID = store.clinicID
         return try await store.audited(
-            context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue, patientID: id.rawValue
+            context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
+            patientID: id.rawValue
         ) { db in
-            guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else { throw StoreError.notFound(resource: "patient") }
+            guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
+                throw StoreError.notFound(resource: "patient")
+            }
             let measurements = try await PatientRepository.measurements(patient: id, clinicID: clinicID, on: db)
             let amendments = try await PatientRepository.amendments(id: id, clinicID: clinicID, on: db)
             let log = try await AuditLog.events(AuditQuery(patientID: id.rawValue, limit: 20), clinicID: clinicID, on: db)
@@ -103,7 +106,9 @@ struct PatientController {
         return try await store.audited(
             context.auditContext, at: now, action: "patient.amend", resourceType: "patient", resourceID: id.rawValue, patientID: id.rawValue
         ) { db in
-            guard let current = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else { throw StoreError.notFound(resource: "patient") }
+            guard let current = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
+                throw StoreError.notFound(resource: "patient")
+            }
             let reasonText = try AmendmentReason.validated(reason)
             let demographics = try merged(current.demographics).demographics(policy: registry, today: today)
             let result = try await PatientRepository.amend(
@@ -186,7 +191,10 @@ struct PatientController {
             guard apiError.status != .internalServerError else { throw error }
             return pages.render(
                 "patient-form", title: "New patient",
-                ["values": input.formValues, "isNew": true, "error": apiError.message, "errorField": apiError.field ?? "", "errors": Pages.errorMap(apiError)],
+                [
+                    "values": input.formValues, "isNew": true, "error": apiError.message, "errorField": apiError.field ?? "",
+                    "errors": Pages.errorMap(apiError),
+                ],
                 context: context, status: apiError.status
             )
         }
@@ -241,9 +249,12 @@ struct PatientController {
         let id = try patientID(context)
         let clinicID = store.clinicID
         let patient = try await store.audited(
-            context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue, patientID: id.rawValue
+            context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
+            patientID: id.rawValue
         ) { db in
-            guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else { throw StoreError.notFound(resource: "patient") }
+            guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
+                throw StoreError.notFound(resource: "patient")
+            }
             return Audited(patient, resourceID: id.rawValue, patientID: id.rawValue, detail: "edit form")
         }
         return pages.render(
@@ -401,10 +412,12 @@ struct PatientController {
         let data = try await loadChart(try patientID(context), context: context, channel: "api amendments")
         struct Page: Encodable { let amendments: [AmendmentDTO] }
         return try jsonResponse(
-            Page(amendments: data.amendments.map {
-                AmendmentDTO(field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, reason: $0.reason, amendedBy: $0.amendedBy,
-                             amendedAt: Format.iso($0.amendedAt), version: $0.version)
-            })
+            Page(
+                amendments: data.amendments.map {
+                    AmendmentDTO(
+                        field: $0.field, oldValue: $0.oldValue, newValue: $0.newValue, reason: $0.reason, amendedBy: $0.amendedBy,
+                        amendedAt: Format.iso($0.amendedAt), version: $0.version)
+                })
         )
     }
 
@@ -424,7 +437,9 @@ struct PatientController {
     }
 
     private func dto(_ m: BodyMeasurement) -> MeasurementDTO {
-        MeasurementDTO(kind: m.kind.rawValue, value: m.value, unit: m.kind.unit, loinc: m.kind.loinc, measuredOn: m.measuredOn.description, recordedBy: m.recordedBy)
+        MeasurementDTO(
+            kind: m.kind.rawValue, value: m.value, unit: m.kind.unit, loinc: m.kind.loinc, measuredOn: m.measuredOn.description,
+            recordedBy: m.recordedBy)
     }
 
     @Sendable func addMeasurement(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -1,7 +1,7 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import KetaCareDomain
+import Logging
 
 /// The demographics a client sends (API JSON or an HTML form), before validation.
 struct PatientInput: Codable, Sendable {
@@ -41,7 +41,8 @@ struct PatientInput: Codable, Sendable {
         let dob = try LocalDate.parse(try required(dateOfBirth, "dateOfBirth"), field: "dateOfBirth")
         let sexText = try required(sexAtBirth, "sexAtBirth").lowercased()
         guard let sex = SexAtBirth(rawValue: sexText) else {
-            throw ValidationError(field: "sexAtBirth", message: "sexAtBirth must be one of \(SexAtBirth.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                field: "sexAtBirth", message: "sexAtBirth must be one of \(SexAtBirth.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var contact: EmergencyContact?
         if let c = emergencyContact, [c.name, c.relationship, c.phone].contains(where: { !($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty }) {

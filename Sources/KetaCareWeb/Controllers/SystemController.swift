@@ -1,9 +1,9 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KetaCareDomain
 import KetaCareStore
+import Logging
 import Metrics
 import NIOCore
 import Prometheus
@@ -137,7 +137,9 @@ final class StaticAssets: Sendable {
 /// The OpenAPI 3.1 description of `/api/v1`, bundled as a resource.
 enum OpenAPIDocument {
     static let data: Data = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else { return Data("{}".utf8) }
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else {
+            return Data("{}".utf8)
+        }
         return data
     }()
 }

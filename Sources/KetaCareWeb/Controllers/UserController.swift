@@ -1,9 +1,9 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KetaCareDomain
 import KetaCareStore
+import Logging
 
 /// Staff accounts, for administrators.
 struct UserController {
@@ -54,7 +54,8 @@ struct UserController {
                 return Audited(user, resourceID: user.id, detail: "role=\(parsedRole.rawValue)")
             }
         } catch let error as ValidationError {
-            try? await store.recordAttempt(context.auditContext, at: now, action: "user.create", resourceType: "user", outcome: .failed, detail: "invalid field=\(error.field)")
+            try? await store.recordAttempt(
+                context.auditContext, at: now, action: "user.create", resourceType: "user", outcome: .failed, detail: "invalid field=\(error.field)")
             throw error
         }
     }
@@ -99,7 +100,8 @@ struct UserController {
     @Sendable func createFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = FormBody.parse(context.body)
         do {
-            _ = try await createUser(username: form["username"], displayName: form["displayName"], role: form["role"], password: form["password"], context: context)
+            _ = try await createUser(
+                username: form["username"], displayName: form["displayName"], role: form["role"], password: form["password"], context: context)
             return Pages.redirect("/admin/users")
         } catch {
             let apiError = APIError.from(error, timeZone: dependencies.timeZone)
@@ -133,7 +135,8 @@ struct UserController {
         let object = try StrictJSON.object(context.body)
         try StrictJSON.requireKnownKeys(object, allowed: ["username", "displayName", "role", "password"])
         let input = try StrictJSON.decode(Input.self, from: object)
-        let user = try await createUser(username: input.username, displayName: input.displayName, role: input.role, password: input.password, context: context)
+        let user = try await createUser(
+            username: input.username, displayName: input.displayName, role: input.role, password: input.password, context: context)
         return try jsonResponse(UserDTO(user), status: .created)
     }
 }

@@ -1,9 +1,9 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KetaCareDomain
 import KetaCareStore
+import Logging
 import NIOCore
 
 /// An error answer: HTTP status, a stable code, a sentence for people and the field at fault.
@@ -42,7 +42,8 @@ struct APIError: Error, Sendable {
         case StoreError.versionConflict(let who, let when, let version):
             return APIError(
                 .conflict, code: "version_conflict",
-                message: "changed by \(who) at \(Format.dateTime(when, timeZone: timeZone)) (now version \(version)); review the current record and retry",
+                message:
+                    "changed by \(who) at \(Format.dateTime(when, timeZone: timeZone)) (now version \(version)); review the current record and retry",
                 field: "version"
             )
         case StoreError.duplicate(let field, let message):
@@ -75,7 +76,9 @@ struct APIError: Error, Sendable {
             return APIError(.badRequest, code: "malformed", message: "\(field) must not be null (expected \(typeName(type)))", field: field)
         case .dataCorrupted(let context):
             let field = path(context)
-            return APIError(.badRequest, code: "malformed", message: field.isEmpty ? "the body is not valid JSON" : "\(field) is not valid", field: field.isEmpty ? nil : field)
+            return APIError(
+                .badRequest, code: "malformed", message: field.isEmpty ? "the body is not valid JSON" : "\(field) is not valid",
+                field: field.isEmpty ? nil : field)
         @unknown default:
             return APIError(.badRequest, code: "malformed", message: "the body could not be read")
         }

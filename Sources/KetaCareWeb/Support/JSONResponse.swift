@@ -1,8 +1,8 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
 import KetaCareDomain
 import Logging
-import HTTPTypes
-import Foundation
-import Hummingbird
 import NIOCore
 
 /// A JSON answer (never cached: it may carry patient data).

@@ -1,9 +1,9 @@
-import Logging
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KetaCareDomain
 import KetaCareStore
+import Logging
 import Mustache
 import NIOCore
 
@@ -22,7 +22,8 @@ struct Pages: Sendable {
     }
 
     /// Renders `template` with `values` inside the layout.
-    func render(_ template: String, title: String, _ values: [String: Any], context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+    func render(_ template: String, title: String, _ values: [String: Any], context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response
+    {
         var page = values
         page["title"] = title
         page["clinicName"] = clinicName
@@ -36,7 +37,8 @@ struct Pages: Sendable {
                 "users": matrix.allows(role, .manageUsers),
             ]
         }
-        let html = library.render(page, withTemplate: template) ?? "<!doctype html><title>Template missing</title><p>Template \(template) is missing.</p>"
+        let html =
+            library.render(page, withTemplate: template) ?? "<!doctype html><title>Template missing</title><p>Template \(template) is missing.</p>"
         return Pages.html(html, status: status)
     }
 

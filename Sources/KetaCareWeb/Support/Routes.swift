@@ -1,9 +1,9 @@
-import Logging
 import Foundation
 public import HTTPTypes
 import Hummingbird
 public import KetaCareDomain
 import KetaCareStore
+import Logging
 import NIOCore
 
 /// One registered route and the permission it needs (nil: public). The role-matrix test walks this list.
@@ -140,7 +140,8 @@ struct ErrorAndHeadersMiddleware: RouterMiddleware {
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        response.headers[.init("Content-Security-Policy")!] =
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
         return response
     }
 }

@@ -1,7 +1,7 @@
+import Foundation
+import HTTPTypes
 import KetaCareDomain
 import Logging
-import HTTPTypes
-import Foundation
 import NIOCore
 
 /// JSON bodies read strictly: must be an object, unknown fields are refused by name, types are checked by decoding.

@@ -9,7 +9,8 @@ struct DemographicsTests {
 
     func valid() throws -> Demographics {
         Demographics(
-            mrn: "kc-000123", legalGivenName: "  Zoë ", legalFamilyName: "O'Brien", preferredName: " ", dateOfBirth: try LocalDate.parse("1980-02-29"),
+            mrn: "kc-000123", legalGivenName: "  Zoë ", legalFamilyName: "O'Brien", preferredName: " ",
+            dateOfBirth: try LocalDate.parse("1980-02-29"),
             sexAtBirth: .female, phone: "(555) 123-4567", email: "zoe@example.org",
             emergencyContact: EmergencyContact(name: "Sam", relationship: "partner", phone: "+1 555 987 6543", canEscort: true)
         )
@@ -182,7 +183,9 @@ struct AuditEventTests {
     }
 
     @Test func encodingIsLengthPrefixedAndStable() {
-        #expect(event().canonicalEncoding == "ketacare-audit-v1|1:1|13:1700000000123|9:nurse.kim|5:nurse|12:patient.view|7:patient|2:p1|2:p1|9:127.0.0.1|7:success|0:")
+        #expect(
+            event().canonicalEncoding
+                == "ketacare-audit-v1|1:1|13:1700000000123|9:nurse.kim|5:nurse|12:patient.view|7:patient|2:p1|2:p1|9:127.0.0.1|7:success|0:")
         // Length prefixes keep "a|b" + "" distinct from "a" + "|b".
         #expect(event("x|1:y").canonicalEncoding != event("x").canonicalEncoding)
     }
@@ -204,7 +207,9 @@ struct AuditEventTests {
         tampered.actor = "someone.else"
         var again = AuditChainVerifier(hash: hash)
         try again.check(first)
-        #expect(throws: AuditChainBreak(sequence: 2, reason: "contents do not match its hash (altered after it was written)")) { try again.check(tampered) }
+        #expect(throws: AuditChainBreak(sequence: 2, reason: "contents do not match its hash (altered after it was written)")) {
+            try again.check(tampered)
+        }
 
         var skipping = AuditChainVerifier(hash: hash)
         #expect(throws: AuditChainBreak.self) { try skipping.check(second) }
