@@ -34,7 +34,8 @@ public struct DemoClinic: Sendable {
         ("compliance.ortiz", "Maria Ortiz", .compliance),
     ]
 
-    static let givenFemale = [
+    /// Given names used for synthetic female patients.
+    public static let givenFemale = [
         "Olivia", "Emma", "Ava", "Sophia", "Isabella", "Mia", "Amelia", "Harper", "Evelyn", "Abigail", "Emily", "Ella", "Elizabeth",
         "Camila", "Luna", "Sofia", "Avery", "Mila", "Aria", "Scarlett", "Penelope", "Layla", "Chloe", "Victoria", "Madison", "Eleanor",
         "Grace", "Nora", "Riley", "Zoey", "Hannah", "Hazel", "Lily", "Ellie", "Violet", "Lillian", "Zoë", "Stella", "Aurora", "Natalie",
@@ -46,7 +47,8 @@ public struct DemoClinic: Sendable {
         "John", "Joseph", "Wyatt", "David", "Leo", "Luke", "Julian", "Hudson", "Grayson", "Matthew", "Ezra", "Gabriel", "Carter", "Isaac",
         "Kenji", "Arjun", "Omar", "Diego", "Tomás", "Sean", "Kwame", "Ravi", "Hiroshi", "Mehmet",
     ]
-    static let family = [
+    /// Family names used for synthetic patients (with accents and particles, to exercise search).
+    public static let family = [
         "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez",
         "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris",
         "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen",

@@ -16,18 +16,17 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             KetaCareCommand.bootstrapLogging()
             try await runReportingFailures {
-                let store = try await db.openStore(logger: Logger(label: "ketacare"), migrate: false)
-                let bar = ProgressBar("verifying")
-                do {
-                    let count = try await AuditLog.verify(clinicID: store.clinicID, database: store.database) { done, total in
-                        bar.update(Int(done), Int(total))
+                try await db.withStore(logger: Logger(label: "ketacare"), migrate: false) { store in
+                    let bar = ProgressBar("verifying")
+                    do {
+                        let count = try await AuditLog.verify(clinicID: store.clinicID, database: store.database) { done, total in
+                            bar.update(Int(done), Int(total))
+                        }
+                        print("audit chain intact: \(count) events verified")
+                    } catch let broken as AuditChainBreak {
+                        throw Fatal("audit chain broken at \(broken)")
                     }
-                    print("audit chain intact: \(count) events verified")
-                } catch let broken as AuditChainBreak {
-                    await store.database.close()
-                    throw Fatal("audit chain broken at \(broken)")
                 }
-                await store.database.close()
             }
         }
     }

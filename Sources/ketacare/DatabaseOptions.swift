@@ -34,6 +34,23 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+extension DatabaseOptions {
+    /// Opens the store, runs `body`, and closes the database whether `body` succeeds or throws.
+    func withStore<T>(
+        logger: Logger, migrate: Bool = true, clinicName: String = "KetaCare Demo Clinic", _ body: (Store) async throws -> T
+    ) async throws -> T {
+        let store = try await openStore(logger: logger, migrate: migrate, clinicName: clinicName)
+        do {
+            let result = try await body(store)
+            await store.database.close()
+            return result
+        } catch {
+            await store.database.close()
+            throw error
+        }
+    }
+}
+
 /// A one-line failure for the operator: printed without a stack trace, exit code 1.
 struct Fatal: Error, CustomStringConvertible {
     let description: String

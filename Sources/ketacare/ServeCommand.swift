@@ -37,35 +37,37 @@ struct ServeCommand: AsyncParsableCommand {
         KetaCareCommand.bootstrapLogging()
         let logger = Logger(label: "ketacare")
         try await runReportingFailures {
-            let store = try await db.openStore(logger: logger, clinicName: clinicName)
-            if demo {
-                let count = try await store.database.read { [clinic = db.clinic] sql in try await PatientRepository.count(clinicID: clinic, on: sql) }
-                if count == 0 {
-                    let result = try await DemoClinic(seed: 1).seed(into: store, patients: demoPatients, now: Date())
-                    logger.info("seeded demo clinic: \(result.staffCreated) staff, \(result.patientsCreated) patients")
-                }
-            }
-            var configuration = WebConfiguration(host: host, port: port, secureCookies: secureCookies, trustForwardedFor: trustProxy)
-            if let zone = ProcessInfo.processInfo.environment["KETACARE_TIMEZONE"], let timeZone = TimeZone(identifier: zone) {
-                configuration.timeZone = timeZone
-            }
-            configuration.templatesDirectory = ProcessInfo.processInfo.environment["KETACARE_TEMPLATES"]
-            let showDemo = demo
-            let location = store.database.location
-            let app = try await buildApplication(
-                store: store, configuration: configuration, logger: logger,
-                onServerRunning: { port in
-                    var lines = ["KetaCare is running at http://\(host):\(port)  (\(location))"]
-                    if showDemo {
-                        lines.append("Demo sign-ins (password '\(DemoClinic.password)'):")
-                        for member in DemoClinic.staff {
-                            lines.append("  \(member.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(member.role.label)")
-                        }
+            try await db.withStore(logger: logger, clinicName: clinicName) { store in
+                if demo {
+                    let count = try await store.database.read { [clinic = db.clinic] sql in
+                        try await PatientRepository.count(clinicID: clinic, on: sql)
                     }
-                    FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-                })
-            try await app.runService()
-            await store.database.close()
+                    if count == 0 {
+                        let result = try await DemoClinic(seed: 1).seed(into: store, patients: demoPatients, now: Date())
+                        logger.info("seeded demo clinic: \(result.staffCreated) staff, \(result.patientsCreated) patients")
+                    }
+                }
+                var configuration = WebConfiguration(host: host, port: port, secureCookies: secureCookies, trustForwardedFor: trustProxy)
+                if let zone = ProcessInfo.processInfo.environment["KETACARE_TIMEZONE"], let timeZone = TimeZone(identifier: zone) {
+                    configuration.timeZone = timeZone
+                }
+                configuration.templatesDirectory = ProcessInfo.processInfo.environment["KETACARE_TEMPLATES"]
+                let showDemo = demo
+                let location = store.database.location
+                let app = try await buildApplication(
+                    store: store, configuration: configuration, logger: logger,
+                    onServerRunning: { port in
+                        var lines = ["KetaCare is running at http://\(host):\(port)  (\(location))"]
+                        if showDemo {
+                            lines.append("Demo sign-ins (password '\(DemoClinic.password)'):")
+                            for member in DemoClinic.staff {
+                                lines.append("  \(member.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(member.role.label)")
+                            }
+                        }
+                        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                    })
+                try await app.runService()
+            }
             logger.info("stopped cleanly")
         }
     }
@@ -123,15 +125,17 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         KetaCareCommand.bootstrapLogging()
         try await runReportingFailures {
-            let store = try await db.openStore(logger: Logger(label: "ketacare"))
-            let bar = ProgressBar("patients")
-            let start = Date()
-            let result = try await DemoClinic(seed: seed).seed(into: store, patients: patients, now: Date()) { done, total in bar.update(done, total)
+            try await db.withStore(logger: Logger(label: "ketacare")) { store in
+                let bar = ProgressBar("patients")
+                let start = Date()
+                let result = try await DemoClinic(seed: seed).seed(into: store, patients: patients, now: Date()) { done, total in
+                    bar.update(done, total)
+                }
+                print(
+                    String(
+                        format: "added %d staff and %d patients in %.1f s", result.staffCreated, result.patientsCreated,
+                        Date().timeIntervalSince(start)))
             }
-            print(
-                String(
-                    format: "added %d staff and %d patients in %.1f s", result.staffCreated, result.patientsCreated, Date().timeIntervalSince(start)))
-            await store.database.close()
         }
     }
 }

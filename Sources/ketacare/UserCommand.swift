@@ -27,26 +27,26 @@ struct UserCommand: AsyncParsableCommand {
             KetaCareCommand.bootstrapLogging()
             try await runReportingFailures {
                 let password = (readLine(strippingNewline: true) ?? "")
-                let store = try await db.openStore(logger: Logger(label: "ketacare"))
-                let parsedRole = try Role.parse(role)
-                do {
-                    let name = try UserRepository.validatedUsername(username)
-                    let hash = try await Passwords.hash(password)
-                    let clinicID = store.clinicID
-                    let display = displayName ?? name
-                    let user = try await store.audited(.commandLine("user"), at: Date(), action: "user.create", resourceType: "user") { sql in
-                        let user = try await UserRepository.create(
-                            username: name, displayName: display, role: parsedRole, passwordHash: hash, now: Date(), clinicID: clinicID, on: sql
-                        )
-                        return Audited(user, resourceID: user.id, detail: "role=\(parsedRole.rawValue)")
+                try await db.withStore(logger: Logger(label: "ketacare")) { store in
+                    let parsedRole = try Role.parse(role)
+                    do {
+                        let name = try UserRepository.validatedUsername(username)
+                        let hash = try await Passwords.hash(password)
+                        let clinicID = store.clinicID
+                        let display = displayName ?? name
+                        let user = try await store.audited(.commandLine("user"), at: Date(), action: "user.create", resourceType: "user") { sql in
+                            let user = try await UserRepository.create(
+                                username: name, displayName: display, role: parsedRole, passwordHash: hash, now: Date(), clinicID: clinicID, on: sql
+                            )
+                            return Audited(user, resourceID: user.id, detail: "role=\(parsedRole.rawValue)")
+                        }
+                        print("created \(user.username) (\(user.role.label))")
+                    } catch let error as KetaCareDomain.ValidationError {
+                        throw Fatal(error.message)
+                    } catch StoreError.duplicate(_, let message) {
+                        throw Fatal(message)
                     }
-                    print("created \(user.username) (\(user.role.label))")
-                } catch let error as KetaCareDomain.ValidationError {
-                    throw Fatal(error.message)
-                } catch StoreError.duplicate(_, let message) {
-                    throw Fatal(message)
                 }
-                await store.database.close()
             }
         }
     }
@@ -58,16 +58,16 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             KetaCareCommand.bootstrapLogging()
             try await runReportingFailures {
-                let store = try await db.openStore(logger: Logger(label: "ketacare"))
-                let clinicID = store.clinicID
-                let users = try await store.database.read { sql in try await UserRepository.list(clinicID: clinicID, on: sql) }
-                for user in users {
-                    let state = user.isDisabled ? "disabled" : ((user.lockedUntil ?? .distantPast) > Date() ? "locked" : "active")
-                    print(
-                        "\(user.username.padding(toLength: 20, withPad: " ", startingAt: 0)) \(user.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(state)  \(user.displayName)"
-                    )
+                try await db.withStore(logger: Logger(label: "ketacare")) { store in
+                    let clinicID = store.clinicID
+                    let users = try await store.database.read { sql in try await UserRepository.list(clinicID: clinicID, on: sql) }
+                    for user in users {
+                        let state = user.isDisabled ? "disabled" : ((user.lockedUntil ?? .distantPast) > Date() ? "locked" : "active")
+                        print(
+                            "\(user.username.padding(toLength: 20, withPad: " ", startingAt: 0)) \(user.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(state)  \(user.displayName)"
+                        )
+                    }
                 }
-                await store.database.close()
             }
         }
     }
@@ -91,21 +91,21 @@ struct UserCommand: AsyncParsableCommand {
     static func setDisabled(_ disabled: Bool, username: String, db: DatabaseOptions) async throws {
         KetaCareCommand.bootstrapLogging()
         do {
-            let store = try await db.openStore(logger: Logger(label: "ketacare"))
-            let clinicID = store.clinicID
-            let now = Date()
-            do {
-                let user = try await store.audited(
-                    .commandLine("user"), at: now, action: disabled ? "user.disable" : "user.enable", resourceType: "user", resourceID: username
-                ) { sql in
-                    let user = try await UserRepository.setDisabled(disabled, username: username, now: now, clinicID: clinicID, on: sql)
-                    return Audited(user, resourceID: user.id)
+            try await db.withStore(logger: Logger(label: "ketacare")) { store in
+                let clinicID = store.clinicID
+                let now = Date()
+                do {
+                    let user = try await store.audited(
+                        .commandLine("user"), at: now, action: disabled ? "user.disable" : "user.enable", resourceType: "user", resourceID: username
+                    ) { sql in
+                        let user = try await UserRepository.setDisabled(disabled, username: username, now: now, clinicID: clinicID, on: sql)
+                        return Audited(user, resourceID: user.id)
+                    }
+                    print("\(user.username) is now \(user.isDisabled ? "disabled" : "enabled")")
+                } catch StoreError.notFound {
+                    throw Fatal("no account named \(username)")
                 }
-                print("\(user.username) is now \(user.isDisabled ? "disabled" : "enabled")")
-            } catch StoreError.notFound {
-                throw Fatal("no account named \(username)")
             }
-            await store.database.close()
         } catch let fatal as Fatal {
             FileHandle.standardError.write(Data("ketacare: \(fatal.description)\n".utf8))
             throw ExitCode(1)

@@ -1,0 +1,153 @@
+"""The `ketacare` command line against real database files: demo data, audit verify (and tampering),
+users, export, backup, score/dose/pk, and the one-line failure for a missing database."""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import SERVER_BIN
+
+DEMO_PASSWORD = "ketacare-demo"
+
+
+def run(*args, stdin=None, env_extra=None, postgres=False):
+    env = dict(os.environ)
+    if not postgres:
+        env.pop("DATABASE_URL", None)
+    env.update(env_extra or {})
+    return subprocess.run([str(SERVER_BIN), *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.fixture
+def db_path():
+    folder = tempfile.mkdtemp(prefix="ketacare-cli-")
+    yield Path(folder) / "k.sqlite"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_demo_then_audit_verify_passes_and_a_hand_altered_row_fails(db_path):
+    demo = run("demo", "--patients", "40", "--seed", "3", "--database", str(db_path))
+    assert demo.returncode == 0, demo.stderr
+    assert "40 patients" in demo.stdout
+    ok = run("audit", "verify", "--database", str(db_path))
+    assert ok.returncode == 0, ok.stderr
+    assert "audit chain intact" in ok.stdout
+
+    with sqlite3.connect(db_path) as conn:
+        seq = conn.execute("select seq from audit_events order by seq limit 1 offset 2").fetchone()[0]
+        conn.execute("update audit_events set actor = 'mallory' where seq = ?", (seq,))
+    broken = run("audit", "verify", "--database", str(db_path))
+    assert broken.returncode == 1
+    assert f"audit event {seq}" in broken.stderr
+    assert "altered" in broken.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL") or not shutil.which("psql"), reason="PostgreSQL run only")
+def test_audit_verify_detects_tampering_on_postgresql():
+    url = os.environ["DATABASE_URL"]
+    clinic = "cli-" + os.urandom(4).hex()
+    demo = run("demo", "--patients", "5", "--clinic", clinic, postgres=True)
+    assert demo.returncode == 0, demo.stderr
+    assert run("audit", "verify", "--clinic", clinic, postgres=True).returncode == 0
+    subprocess.run(["psql", url, "-q", "-c", f"update audit_events set detail = 'x' where clinic_id = '{clinic}' and seq = 2"], check=True)
+    broken = run("audit", "verify", "--clinic", clinic, postgres=True)
+    assert broken.returncode == 1
+    assert "audit event 2" in broken.stderr
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path):
+    rows = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.sqlite"
+        assert run("demo", "--patients", "15", "--seed", "9", "--database", str(path)).returncode == 0
+        with sqlite3.connect(path) as conn:
+            rows.append(conn.execute("select id, mrn, legal_given, legal_family, date_of_birth from patients order by mrn").fetchall())
+    assert rows[0] == rows[1]
+    assert len(rows[0]) == 15
+
+
+def test_user_create_list_disable(db_path):
+    assert run("migrate", "--database", str(db_path)).returncode == 0
+    created = run("user", "create", "--username", "nurse.new", "--role", "nurse", "--password-stdin", "--database", str(db_path),
+                  stdin="a-long-password\n")
+    assert created.returncode == 0, created.stderr
+    bad_role = run("user", "create", "--username", "x.y", "--role", "doctor", "--password-stdin", "--database", str(db_path), stdin="a-long-password\n")
+    assert bad_role.returncode != 0
+    assert "admin, prescriber, nurse, frontdesk, compliance" in bad_role.stderr
+    short = run("user", "create", "--username", "x.z", "--role", "nurse", "--password-stdin", "--database", str(db_path), stdin="short\n")
+    assert short.returncode == 1
+    assert "password must be at least 10 characters" in short.stderr
+    listed = run("user", "list", "--database", str(db_path))
+    assert "nurse.new" in listed.stdout and "active" in listed.stdout
+    disabled = run("user", "disable", "nurse.new", "--database", str(db_path))
+    assert disabled.returncode == 0
+    assert "disabled" in run("user", "list", "--database", str(db_path)).stdout
+    missing = run("user", "disable", "nobody", "--database", str(db_path))
+    assert missing.returncode == 1 and "no account named nobody" in missing.stderr
+
+
+def test_export_and_backup_produce_checked_files(db_path, tmp_path):
+    assert run("demo", "--patients", "25", "--database", str(db_path)).returncode == 0
+    out = tmp_path / "patients.csv"
+    exported = run("export", "--out", str(out), "--format", "csv", "--database", str(db_path))
+    assert exported.returncode == 0, exported.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("id,mrn,")
+    assert len(lines) == 26
+    ndjson = tmp_path / "patients.ndjson"
+    assert run("export", "--out", str(ndjson), "--database", str(db_path)).returncode == 0
+    first = json.loads(ndjson.read_text().splitlines()[0])
+    assert first["demographics"]["mrn"].startswith("KC-")
+    again = run("export", "--out", str(out), "--database", str(db_path))
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+    backup = tmp_path / "backup.sqlite"
+    done = run("backup", "--out", str(backup), "--database", str(db_path))
+    assert done.returncode == 0, done.stderr
+    assert "integrity ok" in done.stdout
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("select count(*) from patients").fetchone()[0] == 25
+    assert run("audit", "verify", "--database", str(backup)).returncode == 0
+
+
+def test_missing_database_gives_one_clear_line():
+    result = run("migrate", "--database", "/nonexistent-folder/k.sqlite")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "folder /nonexistent-folder does not exist" in result.stderr
+    pg = run("migrate", env_extra={"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}, postgres=True)
+    assert pg.returncode == 1
+    assert "cannot reach PostgreSQL" in pg.stderr
+    assert "Fatal error" not in pg.stderr
+
+
+def test_score_dose_and_pk_commands():
+    score = run("score", "GAD-7", "--answers", "1,2,0,3,1,2,1", "--json")
+    assert score.returncode == 0, score.stderr
+    body = json.loads(score.stdout)
+    assert body["instrument"] == "gad7" and body["total"] == 10 and body["alerts"] == []
+    missing = json.loads(run("score", "phq9", "--answers", "0,0,0,0,-,0,0,0,1", "--json").stdout)
+    assert missing["total"] is None and missing["alerts"]
+    bad = run("score", "gad7", "--answers", "1,2,9,3,1,2,1")
+    assert bad.returncode == 2 and "answers[3]" in bad.stderr
+    unknown = run("score", "madrs", "--answers", "1")
+    assert unknown.returncode == 2 and "instrument" in unknown.stderr
+
+    dose = json.loads(run("dose", "--route", "iv", "--dose-mg-per-kg", "0.5", "--weight-kg", "82", "--concentration-mg-per-ml", "10",
+                          "--infusion-min", "40", "--json").stdout)
+    assert dose["dose_mg"] == 41 and dose["volume_ml"] == 4.1 and dose["rate_ml_per_h"] == 6.2 and dose["limit"]["status"] == "within"
+    spray = json.loads(run("dose", "--route", "intranasal-esketamine", "--dose-mg", "56", "--json").stdout)
+    assert spray["devices"] == 2 and spray["rate_ml_per_h"] is None
+
+    pk = json.loads(run("pk", "--route", "iv", "--dose-mg-per-kg", "0.5", "--weight-kg", "70", "--infusion-min", "40", "--at", "20,40,60,120",
+                        "--json").stdout)
+    assert pk["times_min"] == [20, 40, 60, 120]
+    assert len(pk["concentration_ng_per_ml"]) == 4
+    assert max(pk["concentration_ng_per_ml"]) == pk["concentration_ng_per_ml"][1]
+    assert run("pk", "--route", "teleport", "--dose-mg", "1").returncode == 2
