@@ -166,8 +166,36 @@ public struct DemoClinic: Sendable {
         while done < patients {
             let count = min(batchSize, patients - done)
             let batch = (0..<count).map { patient(index: existing + done + $0, today: today, now: now, clinicID: clinicID) }
+            // Every fifth demo patient has called in with a new phone number: an amendment with its reason, so charts show history.
+            let amended = batch.map { pair -> (Patient, [BodyMeasurement], Amendment?) in
+                guard pair.0.demographics.mrn.hasSuffix("0") || pair.0.demographics.mrn.hasSuffix("5") else { return (pair.0, pair.1, nil) }
+                var patient = pair.0
+                let old = patient.demographics.phone
+                let new = "(555) 0" + String(patient.demographics.mrn.suffix(2)) + "-" + String(patient.demographics.mrn.suffix(4))
+                patient.demographics.phone = new
+                patient.version = 2
+                patient.updatedBy = "frontdesk.lee"
+                let amendment = Amendment(
+                    field: "phone", oldValue: old, newValue: new, reason: "Patient reported a new number at check-in", amendedBy: "frontdesk.lee",
+                    amendedAt: now, version: 2
+                )
+                return (patient, pair.1, amendment)
+            }
             try await store.database.write { db in
-                try await PatientRepository.insertBatch(batch.map(\.0), clinicID: clinicID, on: db)
+                try await PatientRepository.insertBatch(amended.map(\.0), clinicID: clinicID, on: db)
+                let amendments = amended.compactMap { entry in entry.2.map { (entry.0.id, $0) } }
+                if !amendments.isEmpty {
+                    let insert = db.insert(into: "patient_amendments")
+                        .columns("id", "clinic_id", "patient_id", "version", "field", "old_value", "new_value", "reason", "amended_by", "amended_at")
+                    for (patientID, a) in amendments {
+                        insert.values(
+                            SQLBind("\(patientID.rawValue)-a2"), SQLBind(clinicID), SQLBind(patientID.rawValue), SQLBind(Int64(a.version)),
+                            SQLBind(a.field), SQLBind(a.oldValue), SQLBind(a.newValue), SQLBind(a.reason), SQLBind(a.amendedBy),
+                            SQLBind(Timestamps.ms(a.amendedAt))
+                        )
+                    }
+                    try await insert.run()
+                }
                 let measurements = batch.flatMap { pair in pair.1.map { (pair.0.id, $0) } }
                 for chunk in stride(from: 0, to: measurements.count, by: 1000) {
                     let insert = db.insert(into: "body_measurements")

@@ -74,6 +74,38 @@ enum Schema {
                     created_by TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (clinic_id, version))
                 """,
             ]
-        }
+        },
+        Migration(version: 2, name: "measurement-based care: questionnaire responses, safety alerts, self-report links, rate limits") { _ in
+            [
+                """
+                CREATE TABLE questionnaire_responses (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    instrument_id TEXT NOT NULL, instrument_version TEXT NOT NULL, context TEXT NOT NULL, mode TEXT NOT NULL,
+                    answers_json TEXT NOT NULL, total BIGINT, severity TEXT, is_complete BIGINT NOT NULL, score_json TEXT NOT NULL,
+                    entered_by TEXT NOT NULL, answered_at BIGINT NOT NULL, entered_at BIGINT NOT NULL, link_token_hash TEXT)
+                """,
+                "CREATE INDEX questionnaire_responses_patient ON questionnaire_responses (clinic_id, patient_id, instrument_id, answered_at)",
+                """
+                CREATE TABLE safety_alerts (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    response_id TEXT NOT NULL REFERENCES questionnaire_responses(id), rule_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    priority TEXT NOT NULL, message TEXT NOT NULL, section TEXT NOT NULL, blocks_dosing BIGINT NOT NULL,
+                    raised_at BIGINT NOT NULL, acknowledged_by TEXT, acknowledged_at BIGINT, action_note TEXT)
+                """,
+                "CREATE INDEX safety_alerts_open ON safety_alerts (clinic_id, acknowledged_at, raised_at)",
+                "CREATE INDEX safety_alerts_patient ON safety_alerts (clinic_id, patient_id, raised_at)",
+                """
+                CREATE TABLE self_report_links (
+                    token_hash TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    instruments TEXT NOT NULL, context TEXT NOT NULL, progress_json TEXT NOT NULL, created_by TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, completed_at BIGINT, revoked_at BIGINT)
+                """,
+                "CREATE INDEX self_report_links_patient ON self_report_links (clinic_id, patient_id, created_at)",
+                """
+                CREATE TABLE rate_limits (
+                    bucket TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits BIGINT NOT NULL)
+                """,
+            ]
+        },
     ]
 }

@@ -165,18 +165,29 @@ public struct Authenticator: Sendable {
     }
 
     private static func load(tokenHash: String, on db: any SQLDatabase) async throws -> AuthSession? {
+        // One query per request: the session joined to its user.
         guard
-            let row = try await db.select().column("*").from("auth_sessions").where("token_hash", .equal, SQLBind(tokenHash))
-                .where("revoked_at", .is, SQLLiteral.null).first()
+            let row = try await db.select()
+                .columns(
+                    SQLColumn("kind", table: "s"), SQLColumn("csrf_token", table: "s"), SQLColumn("last_seen_at", table: "s"),
+                    SQLColumn("expires_at", table: "s"), SQLColumn(SQLLiteral.all, table: SQLIdentifier("u"))
+                )
+                .from(SQLAlias(SQLIdentifier("auth_sessions"), as: SQLIdentifier("s")))
+                .join(
+                    SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")), method: SQLJoinMethod.inner, on: SQLColumn("user_id", table: "s"),
+                    .equal, SQLColumn("id", table: "u")
+                )
+                .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(tokenHash))
+                .where(SQLColumn("revoked_at", table: "s"), .is, SQLLiteral.null)
+                .first()
         else { return nil }
-        guard let user = try await UserRepository.find(id: try row.decode(column: "user_id", as: String.self), on: db) else { return nil }
         return AuthSession(
             tokenHash: tokenHash,
             kind: SessionKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .browser,
             csrfToken: try row.decode(column: "csrf_token", as: String.self),
             lastSeenAt: Timestamps.date(try row.decode(column: "last_seen_at", as: Int64.self)),
             expiresAt: Timestamps.date(try row.decode(column: "expires_at", as: Int64.self)),
-            user: user
+            user: try UserRepository.decode(row)
         )
     }
 }

@@ -2,6 +2,7 @@ public import Foundation
 public import KetaCareDomain
 import Logging
 public import SQLKit
+import Synchronization
 
 /// Errors of storage that a person can act on; the web layer maps them to 404/409.
 public enum StoreError: Error, Sendable, Equatable {

@@ -15,6 +15,9 @@ public struct WebConfiguration: Sendable {
     public var timeZone: TimeZone
     /// Trust the first `X-Forwarded-For` address as the client (`KETACARE_TRUST_PROXY=1`) behind a load balancer.
     public var trustForwardedFor: Bool
+    /// The address patients reach the clinic at, for questionnaire links (`KETACARE_PUBLIC_URL`, e.g. https://clinic.example);
+    /// when unset, links use the Host the staff member's request arrived on.
+    public var publicURL: String?
     /// Folder to read templates from instead of the bundled ones (`KETACARE_TEMPLATES`), for template work without rebuilds.
     public var templatesDirectory: String?
 
@@ -25,7 +28,8 @@ public struct WebConfiguration: Sendable {
         secureCookies: Bool = false,
         timeZone: TimeZone = .current,
         trustForwardedFor: Bool = false,
-        templatesDirectory: String? = nil
+        templatesDirectory: String? = nil,
+        publicURL: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -33,5 +37,6 @@ public struct WebConfiguration: Sendable {
         self.timeZone = timeZone
         self.trustForwardedFor = trustForwardedFor
         self.templatesDirectory = templatesDirectory
+        self.publicURL = publicURL
     }
 }

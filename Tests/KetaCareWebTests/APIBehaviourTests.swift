@@ -292,3 +292,24 @@ struct BrowserSessionTests {
         }
     }
 }
+
+@Suite("Chart page rendering")
+struct ChartPageTests {
+    @Test("Absent optional fields show a dash, never the text nil")
+    func absentFieldsAreDashes() async throws {
+        try await WebHarness.withApp { client, _, _ in
+            let token = try await client.token("nurse.kim")
+            let (_, created) = try await client.json(
+                .post, "/api/v1/patients", token: token,
+                body: #"{"mrn":"BARE-1","legalGivenName":"Bo","legalFamilyName":"Bare","dateOfBirth":"1990-05-05","sexAtBirth":"male"}"#
+            )
+            let id = try #require(created["id"] as? String)
+            let page = try await client.execute(uri: "/patients/\(id)", method: .get, headers: [.authorization: "Bearer \(token)"])
+            let html = String(buffer: page.body)
+            #expect(!html.contains(">nil<"))
+            #expect(!html.contains("· nil"))
+            #expect(html.contains(#"<dd id="phone">—</dd>"#))
+            #expect(html.contains("No emergency contact recorded"))
+        }
+    }
+}

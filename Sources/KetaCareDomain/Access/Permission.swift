@@ -12,6 +12,12 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case manageUsers
     /// Read operational metrics.
     case readMetrics
+    /// Enter a clinician-rated or paper questionnaire.
+    case recordAssessment
+    /// Send a patient a questionnaire link.
+    case sendSelfReport
+    /// Acknowledge a safety alert with the action taken (the prescriber's duty).
+    case acknowledgeAlert
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -24,9 +30,9 @@ public struct AccessMatrix: Sendable {
     /// The matrix KetaCare ships with.
     public static let standard = AccessMatrix(grants: [
         .admin: [.readAudit, .manageUsers, .readMetrics],
-        .prescriber: [.readPatient, .createPatient, .amendPatient],
-        .nurse: [.readPatient, .createPatient, .amendPatient],
-        .frontdesk: [.readPatient, .createPatient, .amendPatient],
+        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert],
+        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
+        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport],
         .compliance: [.readPatient, .readAudit],
     ])
 

@@ -12,23 +12,26 @@ public struct ClinicPolicy: Codable, Sendable, Equatable {
     public var dosing: DosingPolicy
     /// Which population PK model each route uses and the display level (PK.md §0).
     public var pharmacokinetics: PKPolicy
+    /// Patient questionnaire links: expiry, crisis text, attempt limits.
+    public var selfReport: SelfReportPolicy
 
     /// Creates a policy from its parts.
     public init(
         registry: RegistryPolicy, scoring: ScoringPolicy = .defaults, outcomes: OutcomePolicy = .defaults, dosing: DosingPolicy = .seed,
-        pharmacokinetics: PKPolicy = .seed
+        pharmacokinetics: PKPolicy = .seed, selfReport: SelfReportPolicy = .seed
     ) {
         self.registry = registry
         self.scoring = scoring
         self.outcomes = outcomes
         self.dosing = dosing
         self.pharmacokinetics = pharmacokinetics
+        self.selfReport = selfReport
     }
 
     /// The values KetaCare ships with; each names its provenance.
     public static let seed = ClinicPolicy(registry: .seed)
 
-    private enum CodingKeys: String, CodingKey { case registry, scoring, outcomes, dosing, pharmacokinetics }
+    private enum CodingKeys: String, CodingKey { case registry, scoring, outcomes, dosing, pharmacokinetics, selfReport }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -37,6 +40,7 @@ public struct ClinicPolicy: Codable, Sendable, Equatable {
         outcomes = try c.decodeIfPresent(OutcomePolicy.self, forKey: .outcomes) ?? .defaults
         dosing = try c.decodeIfPresent(DosingPolicy.self, forKey: .dosing) ?? .seed
         pharmacokinetics = try c.decodeIfPresent(PKPolicy.self, forKey: .pharmacokinetics) ?? .seed
+        selfReport = try c.decodeIfPresent(SelfReportPolicy.self, forKey: .selfReport) ?? .seed
     }
 }
 

@@ -73,6 +73,8 @@ struct PatientController {
         let measurements: [BodyMeasurement]
         let amendments: [Amendment]
         let accessLog: [AuditEvent]
+        let responses: [QuestionnaireResponse]
+        let alerts: [StoredSafetyAlert]
     }
 
     func loadChart(_ id: PatientID, context: AppRequestContext, channel: String) async throws -> ChartData {
@@ -87,8 +89,12 @@ struct PatientController {
             let measurements = try await PatientRepository.measurements(patient: id, clinicID: clinicID, on: db)
             let amendments = try await PatientRepository.amendments(id: id, clinicID: clinicID, on: db)
             let log = try await AuditLog.events(AuditQuery(patientID: id.rawValue, limit: 20), clinicID: clinicID, on: db)
+            let responses = try await MeasurementRepository.responses(patient: id, clinicID: clinicID, on: db)
+            let alerts = try await MeasurementRepository.alerts(patient: id, includeAcknowledged: true, limit: 50, clinicID: clinicID, on: db)
             return Audited(
-                ChartData(patient: patient, measurements: measurements, amendments: amendments, accessLog: log),
+                ChartData(
+                    patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts
+                ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
         }
@@ -242,7 +248,16 @@ struct PatientController {
             },
             "canAmend": dependencies.matrix.allows(role, .amendPatient),
             "canAudit": dependencies.matrix.allows(role, .readAudit),
-        ]
+            "canRecord": dependencies.matrix.allows(role, .recordAssessment),
+            "canSend": dependencies.matrix.allows(role, .sendSelfReport),
+            "canAcknowledge": dependencies.matrix.allows(role, .acknowledgeAlert),
+            "instrumentChoices": (try? InstrumentLibrary.bundled()).map { library in
+                library.ids.compactMap { try? library.instrument(named: $0) }.map {
+                    ["id": $0.id, "shortName": $0.shortName, "sendable": !$0.needsLicensedText] as [String: Any]
+                }
+            } ?? [],
+            "contexts": MeasurementContext.common.map { ["value": $0.description, "label": $0.label] },
+        ].merging(AssessmentSummary.values(data.responses, alerts: data.alerts, pages: pages)) { a, _ in a }
     }
 
     @Sendable func editPage(_ request: Request, context: AppRequestContext) async throws -> Response {

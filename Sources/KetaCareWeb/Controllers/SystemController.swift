@@ -79,12 +79,26 @@ struct SystemController {
             return found
         }
         let count = try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) }
+        // Open safety alerts go to prescribers (and are visible to everyone who reads charts) until acknowledged.
+        let alerts = try await store.database.read { db in
+            let open = try await MeasurementRepository.alerts(limit: 50, clinicID: clinicID, on: db)
+            var names: [String: String] = [:]
+            for alert in open where names[alert.patientID.rawValue] == nil {
+                names[alert.patientID.rawValue] = try await PatientRepository.find(id: alert.patientID, clinicID: clinicID, on: db)?.demographics
+                    .displayName
+            }
+            return open.map { alert in (alert, names[alert.patientID.rawValue] ?? "patient") }
+        }
         return dependencies.pages.render(
             "dashboard", title: "Dashboard",
             [
                 "patientCount": count,
                 "recent": patients.map { ["id": $0.id.rawValue, "name": $0.demographics.displayName, "mrn": $0.demographics.mrn] },
                 "hasRecent": !patients.isEmpty,
+                "hasAlerts": !alerts.isEmpty,
+                "alerts": alerts.map { alert, name in
+                    AssessmentSummary.alertValues(alert, pages: dependencies.pages).merging(["patientName": name]) { a, _ in a }
+                },
                 "canCreate": dependencies.matrix.allows(context.session!.user.role, .createPatient),
             ],
             context: context

@@ -52,6 +52,8 @@ struct APIError: Error, Sendable {
             return decoding(error)
         case let error as HTTPError:
             return APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+        case let problem as SelfReportLinkProblem:
+            return APIError(problem == .tooManyAttempts ? .tooManyRequests : .gone, code: "link", message: problem.message)
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "too_large", message: "the body is larger than the 1 MiB this server accepts")
         default:

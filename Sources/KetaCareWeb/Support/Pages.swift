@@ -38,8 +38,25 @@ struct Pages: Sendable {
             ]
         }
         let html =
-            library.render(page, withTemplate: template) ?? "<!doctype html><title>Template missing</title><p>Template \(template) is missing.</p>"
+            library.render(Pages.removingNils(page) ?? page, withTemplate: template)
+            ?? "<!doctype html><title>Template missing</title><p>Template \(template) is missing.</p>"
         return Pages.html(html, status: status)
+    }
+
+    /// The value with every absent optional removed, so templates see "missing" (falsy) rather than the text "nil".
+    static func removingNils(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return removingNils(wrapped)
+        }
+        if let dictionary = value as? [String: Any] {
+            return dictionary.compactMapValues { removingNils($0) }
+        }
+        if let array = value as? [Any] {
+            return array.compactMap { removingNils($0) }
+        }
+        return value
     }
 
     /// An HTML response that no cache keeps (pages carry patient data).

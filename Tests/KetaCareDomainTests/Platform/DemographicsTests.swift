@@ -152,9 +152,9 @@ struct AccessMatrixTests {
     /// The whole matrix as a table: role → permissions it holds. Anything not listed is refused.
     static let expected: [Role: Set<Permission>] = [
         .admin: [.readAudit, .manageUsers, .readMetrics],
-        .prescriber: [.readPatient, .createPatient, .amendPatient],
-        .nurse: [.readPatient, .createPatient, .amendPatient],
-        .frontdesk: [.readPatient, .createPatient, .amendPatient],
+        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert],
+        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
+        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport],
         .compliance: [.readPatient, .readAudit],
     ]
 

@@ -1,0 +1,83 @@
+import Foundation
+import KetaCareDomain
+import KetaCareStore
+
+/// The chart's assessment section: open alerts, a trajectory per instrument, outcomes and the list of responses.
+enum AssessmentSummary {
+    static func values(_ responses: [QuestionnaireResponse], alerts: [StoredSafetyAlert], pages: Pages) -> [String: Any] {
+        let library = try? InstrumentLibrary.bundled()
+        let policy = ClinicPolicy.seed
+        var trajectories: [[String: Any]] = []
+        let byInstrument = Dictionary(grouping: responses.filter { $0.score.total != nil }, by: \.instrumentID)
+        for id in (library?.ids ?? []) where byInstrument[id] != nil {
+            guard let instrument = try? library?.instrument(named: id), let list = byInstrument[id] else { continue }
+            let points = list.compactMap { r in r.score.total.map { TrajectoryChart.Point(date: r.answeredAt, total: $0) } }
+            let range = instrument.scoring.totalRange.map { $0.min...$0.max } ?? 0...(points.map(\.total).max() ?? 1)
+            let criteria = policy.outcomes.criteria(for: instrument)
+            // Outcomes until sessions exist: baseline is the last "baseline" score (else the first), treatment starts after it.
+            let baselineResponse = list.last { $0.context == MeasurementContext.baseline.description } ?? list.first!
+            let firstTreatment =
+                list.first { $0.answeredAt > baselineResponse.answeredAt }?.answeredAt ?? baselineResponse.answeredAt.addingTimeInterval(1)
+            let report = Trajectory(points.map { ScorePoint(date: $0.date, total: $0.total) })
+                .evaluate(firstTreatment: firstTreatment, criteria: criteria, windowDays: policy.outcomes.baselineWindowDays.value)
+            var responseLine: Int?
+            if let baseline = report.baseline?.total, let rule = criteria.response, rule.kind == .percentReduction {
+                responseLine = Int((Double(baseline) * (1 - rule.threshold / 100)).rounded(.down))
+            }
+            let chart = TrajectoryChart(
+                title: "\(instrument.shortName) over time", points: points, range: range, bands: instrument.bandSet()?.bands ?? [],
+                responseLine: responseLine, remissionLine: remissionLine(criteria.remission), sessionDates: [], timeZone: pages.timeZone
+            )
+            trajectories.append([
+                "id": id, "shortName": instrument.shortName, "svg": chart.svg(id: "traj-\(id)"), "description": chart.description,
+                "rows": list.map {
+                    ["date": pages.dateTime($0.answeredAt), "total": $0.score.total.map(String.init) ?? "—", "severity": $0.score.severity ?? "—"]
+                },
+                "baseline": report.baseline.map { String($0.total) } ?? "—",
+                "latest": report.latest.map { String($0.total) } ?? "—",
+                "change": report.change.map { c in
+                    c.percentReduction.map { String(format: "%d (%.0f%% lower)", c.absoluteChange, $0) } ?? "\(c.absoluteChange)"
+                } ?? "—",
+                "response": yesNo(report.isResponse), "remission": yesNo(report.isRemission),
+                "reliable": report.reliableChange.map { "\($0.classification)" } ?? "—",
+                "daysToResponse": report.daysToFirstResponse.map { String(format: "%.0f", $0) } ?? "—",
+            ])
+        }
+        return [
+            "responses": responses.reversed().map { r in
+                [
+                    "date": pages.dateTime(r.answeredAt), "instrument": r.instrumentID.uppercased(),
+                    "total": r.score.total.map(String.init) ?? "not scored",
+                    "severity": r.score.severity ?? "—", "complete": r.score.isComplete, "context": r.context, "mode": r.mode.label,
+                    "by": r.enteredBy,
+                ] as [String: Any]
+            },
+            "hasResponses": !responses.isEmpty,
+            "trajectories": trajectories,
+            "openAlerts": alerts.filter(\.isOpen).map { alertValues($0, pages: pages) },
+            "pastAlerts": alerts.filter { !$0.isOpen }.map { alertValues($0, pages: pages) },
+        ]
+    }
+
+    static func alertValues(_ a: StoredSafetyAlert, pages: Pages) -> [String: Any] {
+        [
+            "id": a.id, "patientID": a.patientID.rawValue, "priority": a.priority, "message": a.message, "source": a.section,
+            "raised": pages.dateTime(a.raisedAt), "blocksDosing": a.blocksDosing, "by": a.acknowledgedBy as Any,
+            "at": a.acknowledgedAt.map(pages.dateTime) as Any, "note": a.actionNote as Any,
+        ]
+    }
+
+    /// The highest total that is still remission, for drawing (DOMAIN.md §2.2).
+    private static func remissionLine(_ rule: RemissionCriterion?) -> Int? {
+        guard let rule, let value = rule.value else { return nil }
+        switch rule.kind {
+        case .below: return value - 1
+        case .atMost: return value
+        case .bands: return nil
+        }
+    }
+
+    private static func yesNo(_ value: Bool?) -> String {
+        value.map { $0 ? "yes" : "no" } ?? "—"
+    }
+}
