@@ -60,22 +60,28 @@ public enum PatientRepository {
 
     /// Patients matching a search, sorted by family then given name; at most `limit`.
     ///
-    /// Each alternative is its own index range scan with a LIMIT, merged here: fast at any registry size.
-    public static func search(_ search: PatientSearch, limit: Int = 50, clinicID: String, on db: any SQLDatabase) async throws -> [Patient] {
-        var found: [Patient] = []
+    /// Each alternative is its own index range scan with a LIMIT, merged here: fast at any registry size. Only the columns a
+    /// result list shows are read (decoding is the dominant cost of a search).
+    public static func search(_ search: PatientSearch, limit: Int = 50, clinicID: String, on db: any SQLDatabase) async throws
+        -> [PatientSummary]
+    {
+        var found: [(summary: PatientSummary, key: String)] = []
+        func select() -> SQLSelectBuilder {
+            db.select().columns(PatientSummary.columns.map { SQLColumn($0) }).from("patients").where("clinic_id", .equal, SQLBind(clinicID))
+        }
         func prefix(_ column: String, _ value: String, and other: (String, String)? = nil) async throws {
-            let select = db.select().column("*").from("patients").where("clinic_id", .equal, SQLBind(clinicID))
-                .where(column, .greaterThanOrEqual, SQLBind(value)).where(column, .lessThan, SQLBind(SearchKey.upperBound(ofPrefix: value)))
+            let query = select().where(column, .greaterThanOrEqual, SQLBind(value))
+                .where(column, .lessThan, SQLBind(SearchKey.upperBound(ofPrefix: value)))
             if let (otherColumn, otherValue) = other {
-                select.where(otherColumn, .greaterThanOrEqual, SQLBind(otherValue))
+                query.where(otherColumn, .greaterThanOrEqual, SQLBind(otherValue))
                     .where(otherColumn, .lessThan, SQLBind(SearchKey.upperBound(ofPrefix: otherValue)))
             }
-            found += try await select.orderBy(column).limit(limit).all().map(decode)
+            found += try await query.orderBy(column).limit(limit).all().map(PatientSummary.decodeKeyed)
         }
         switch search {
         case .dateOfBirth(let date):
-            found = try await db.select().column("*").from("patients").where("clinic_id", .equal, SQLBind(clinicID))
-                .where("date_of_birth", .equal, SQLBind(date.description)).orderBy("search_family").limit(limit).all().map(decode)
+            // No ORDER BY here: sorting in SQL tempts SQLite to walk the name index instead of the date-of-birth index.
+            found = try await select().where("date_of_birth", .equal, SQLBind(date.description)).limit(1000).all().map(PatientSummary.decodeKeyed)
         case .mrnPrefix(let mrn):
             try await prefix("mrn", mrn)
         case .anyName(let name):
@@ -91,12 +97,8 @@ public enum PatientRepository {
             }
         }
         var seen = Set<PatientID>()
-        let unique = found.filter { seen.insert($0.id).inserted }
-        let sorted = unique.sorted {
-            (SearchKey.normalize($0.demographics.legalFamilyName), SearchKey.normalize($0.demographics.legalGivenName), $0.demographics.mrn)
-                < (SearchKey.normalize($1.demographics.legalFamilyName), SearchKey.normalize($1.demographics.legalGivenName), $1.demographics.mrn)
-        }
-        return Array(sorted.prefix(limit))
+        let unique = found.filter { seen.insert($0.summary.id).inserted }
+        return unique.sorted { $0.key < $1.key }.prefix(limit).map(\.summary)
     }
 
     /// Saves an edit made from `baseVersion`; each changed field becomes an amendment with the reason.
@@ -241,5 +243,41 @@ extension PatientRepository {
     public static func page(after: String, limit: Int, clinicID: String, on db: any SQLDatabase) async throws -> [Patient] {
         try await db.select().column("*").from("patients").where("clinic_id", .equal, SQLBind(clinicID)).where("id", .greaterThan, SQLBind(after))
             .orderBy("id").limit(limit).all().map(decode)
+    }
+}
+
+/// What a result list shows about a patient.
+public struct PatientSummary: Sendable, Equatable {
+    public let id: PatientID
+    public let mrn: String
+    public let legalGivenName: String
+    public let legalFamilyName: String
+    public let preferredName: String?
+    public let dateOfBirth: LocalDate
+    public let sexAtBirth: SexAtBirth
+
+    static let columns = [
+        "id", "mrn", "legal_given", "legal_family", "preferred_name", "date_of_birth", "sex_at_birth", "search_family", "search_given",
+    ]
+
+    /// "Family, Given (Preferred)".
+    public var displayName: String {
+        var name = "\(legalFamilyName), \(legalGivenName)"
+        if let preferredName, !preferredName.isEmpty, preferredName != legalGivenName { name += " (\(preferredName))" }
+        return name
+    }
+
+    static func decodeKeyed(_ row: any SQLRow) throws -> (summary: PatientSummary, key: String) {
+        let summary = PatientSummary(
+            id: PatientID(try row.decode(column: "id", as: String.self)),
+            mrn: try row.decode(column: "mrn", as: String.self),
+            legalGivenName: try row.decode(column: "legal_given", as: String.self),
+            legalFamilyName: try row.decode(column: "legal_family", as: String.self),
+            preferredName: try row.decode(column: "preferred_name", as: String?.self),
+            dateOfBirth: try LocalDate.parse(try row.decode(column: "date_of_birth", as: String.self)),
+            sexAtBirth: SexAtBirth(rawValue: try row.decode(column: "sex_at_birth", as: String.self)) ?? .unknown
+        )
+        let key = "\(try row.decode(column: "search_family", as: String.self))\u{1}\(try row.decode(column: "search_given", as: String.self))\u{1}\(summary.mrn)"
+        return (summary, key)
     }
 }

@@ -52,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
                     configuration.timeZone = timeZone
                 }
                 configuration.templatesDirectory = ProcessInfo.processInfo.environment["KETACARE_TEMPLATES"]
+                configuration.publicURL = ProcessInfo.processInfo.environment["KETACARE_PUBLIC_URL"]
                 let showDemo = demo
                 let location = store.database.location
                 let app = try await buildApplication(

@@ -49,7 +49,7 @@ struct PatientRegistryTests {
             }
             func names(_ text: String) async throws -> [String] {
                 try await store.database.read { db in
-                    try await PatientRepository.search(PatientSearch.parse(text)!, clinicID: clinicID, on: db).map(\.demographics.legalFamilyName)
+                    try await PatientRepository.search(PatientSearch.parse(text)!, clinicID: clinicID, on: db).map(\.legalFamilyName)
                 }
             }
             #expect(try await names("smi") == ["Patel", "Smith", "Smithson"])  // family or given prefix, sorted by family

@@ -45,7 +45,7 @@ struct PatientController {
         PatientID(try context.parameters.require("id"))
     }
 
-    func search(_ text: String, limit: Int, context: AppRequestContext) async throws -> [Patient] {
+    func search(_ text: String, limit: Int, context: AppRequestContext) async throws -> [PatientSummary] {
         guard let search = PatientSearch.parse(text) else { return [] }
         let clinicID = store.clinicID
         return try await store.audited(context.auditContext, at: dependencies.now(), action: "patient.search", resourceType: "patient") { db in
@@ -168,11 +168,10 @@ struct PatientController {
         )
     }
 
-    private func summary(_ patient: Patient) -> [String: Any] {
-        let d = patient.demographics
-        return [
-            "id": patient.id.rawValue, "mrn": d.mrn, "name": d.displayName, "dateOfBirth": d.dateOfBirth.description,
-            "age": d.dateOfBirth.age(on: today()), "sex": d.sexAtBirth.label,
+    private func summary(_ patient: PatientSummary) -> [String: Any] {
+        [
+            "id": patient.id.rawValue, "mrn": patient.mrn, "name": patient.displayName, "dateOfBirth": patient.dateOfBirth.description,
+            "age": patient.dateOfBirth.age(on: today()), "sex": patient.sexAtBirth.label,
         ]
     }
 
@@ -251,7 +250,7 @@ struct PatientController {
             "canRecord": dependencies.matrix.allows(role, .recordAssessment),
             "canSend": dependencies.matrix.allows(role, .sendSelfReport),
             "canAcknowledge": dependencies.matrix.allows(role, .acknowledgeAlert),
-            "instrumentChoices": (try? InstrumentLibrary.bundled()).map { library in
+            "instrumentChoices": SharedInstruments.library.map { library in
                 library.ids.compactMap { try? library.instrument(named: $0) }.map {
                     ["id": $0.id, "shortName": $0.shortName, "sendable": !$0.needsLicensedText] as [String: Any]
                 }
@@ -331,8 +330,24 @@ struct PatientController {
             throw ValidationError(field: "limit", message: "limit must be a whole number from 1 to 200")
         }
         let results = try await search(query, limit: limit, context: context)
-        struct Page: Encodable { let patients: [PatientDTO] }
-        return try jsonResponse(Page(patients: results.map { PatientDTO($0) }))
+        struct Summary: Encodable {
+            let id: String
+            let mrn: String
+            let legalGivenName: String
+            let legalFamilyName: String
+            let preferredName: String?
+            let dateOfBirth: String
+            let sexAtBirth: String
+        }
+        struct Page: Encodable { let patients: [Summary] }
+        return try jsonResponse(
+            Page(patients: results.map {
+                Summary(
+                    id: $0.id.rawValue, mrn: $0.mrn, legalGivenName: $0.legalGivenName, legalFamilyName: $0.legalFamilyName, preferredName: $0.preferredName,
+                    dateOfBirth: $0.dateOfBirth.description, sexAtBirth: $0.sexAtBirth.rawValue
+                )
+            })
+        )
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -2,10 +2,15 @@ import Foundation
 import KetaCareDomain
 import KetaCareStore
 
+/// The bundled instrument library, read and checked once per process (it is immutable data).
+enum SharedInstruments {
+    static let library: InstrumentLibrary? = try? InstrumentLibrary.bundled()
+}
+
 /// The chart's assessment section: open alerts, a trajectory per instrument, outcomes and the list of responses.
 enum AssessmentSummary {
     static func values(_ responses: [QuestionnaireResponse], alerts: [StoredSafetyAlert], pages: Pages) -> [String: Any] {
-        let library = try? InstrumentLibrary.bundled()
+        let library = SharedInstruments.library
         let policy = ClinicPolicy.seed
         var trajectories: [[String: Any]] = []
         let byInstrument = Dictionary(grouping: responses.filter { $0.score.total != nil }, by: \.instrumentID)
