@@ -49,8 +49,19 @@ public final class KetaCareDatabase: Sendable {
     }
 
     /// Runs `body` in one transaction: everything it writes commits together or not at all.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await backend.write(body)
+    ///
+    /// `relaxedDurability` is for transactions that only record that data was read (the audit event of a chart view): on
+    /// PostgreSQL their commit does not wait for the disk flush (`synchronous_commit = off`, flushed within a fraction of a
+    /// second), so reading stays fast; an operating-system crash in that instant can lose the view's audit event but never
+    /// clinical data. Every change to clinical data commits durably.
+    public func write<T: Sendable>(
+        relaxedDurability: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        guard relaxedDurability, kind == .postgres else { return try await backend.write(body) }
+        return try await backend.write { db in
+            try await db.raw("SET LOCAL synchronous_commit TO OFF").run()
+            return try await body(db)
+        }
     }
 
     /// Whether the database answers a trivial query.

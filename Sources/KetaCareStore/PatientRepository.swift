@@ -277,7 +277,8 @@ public struct PatientSummary: Sendable, Equatable {
             dateOfBirth: try LocalDate.parse(try row.decode(column: "date_of_birth", as: String.self)),
             sexAtBirth: SexAtBirth(rawValue: try row.decode(column: "sex_at_birth", as: String.self)) ?? .unknown
         )
-        let key = "\(try row.decode(column: "search_family", as: String.self))\u{1}\(try row.decode(column: "search_given", as: String.self))\u{1}\(summary.mrn)"
+        let key =
+            "\(try row.decode(column: "search_family", as: String.self))\u{1}\(try row.decode(column: "search_given", as: String.self))\u{1}\(summary.mrn)"
         return (summary, key)
     }
 }

@@ -43,7 +43,8 @@ public struct Store: Sendable {
 
     /// Runs `body` in one transaction with its audit event; a failure leaves nothing but an audit event of the attempt.
     ///
-    /// This is the single path for writes and for reads of patient data (ARCHITECTURE.md: audit with the write).
+    /// This is the single path for writes and for reads of patient data (ARCHITECTURE.md: audit with the write). Pass
+    /// `isRead` when `body` only reads: see ``KetaCareDatabase/write(relaxedDurability:_:)``.
     public func audited<T: Sendable>(
         _ who: AuditContext,
         at now: Date,
@@ -51,11 +52,12 @@ public struct Store: Sendable {
         resourceType: String,
         resourceID: String = "-",
         patientID: String? = nil,
+        isRead: Bool = false,
         _ body: @escaping @Sendable (any SQLDatabase) async throws -> Audited<T>
     ) async throws -> T {
         let clinicID = clinicID
         do {
-            return try await database.write { db in
+            return try await database.write(relaxedDurability: isRead) { db in
                 let result = try await body(db)
                 let event = AuditEvent(
                     occurredAt: now, actor: who.actor, role: who.role, action: action, resourceType: resourceType,

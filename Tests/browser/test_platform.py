@@ -8,6 +8,7 @@ import os
 import time
 from urllib.parse import parse_qs, urlparse
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -33,11 +34,21 @@ def wait_loaded(driver):
     WebDriverWait(driver, TIMEOUT).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def _is_stale(element):
+    # Chromedriver sometimes answers a probe of a node from the previous page with a generic inspector error
+    # ("Node with given id does not belong to the document") instead of a stale-element error: both mean "gone".
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
 def navigating(driver, action):
     """Runs action (a click or Enter that submits a form or follows a link) and waits for the next page."""
     old_page = driver.find_element(By.TAG_NAME, "html")
     action()
-    WebDriverWait(driver, TIMEOUT).until(EC.staleness_of(old_page))
+    WebDriverWait(driver, TIMEOUT).until(lambda _: _is_stale(old_page))
     wait_loaded(driver)
 
 

@@ -286,7 +286,7 @@ struct AssessmentController {
         let settings = try await policy().selfReport
         guard let next = link.nextInstrument else {
             return pages.render(
-                "self-report", title: "Thank you", ["done": true, "crisis": crisis ? settings.crisisText.value : nil as String?], context: context)
+                "self-report", title: "Thank you", ["done": true, "crisis": (crisis ? settings.crisisText.value : nil) as Any], context: context)
         }
         let instrument = try library.instrument(named: next)
         var given: [String: Int] = [:]
@@ -298,7 +298,7 @@ struct AssessmentController {
             "self-report", title: instrument.shortName,
             [
                 "token": token, "instrument": instrumentValues(instrument, answers: given), "position": position, "count": link.instruments.count,
-                "crisis": crisis ? settings.crisisText.value : nil as String?, "error": error as Any,
+                "crisis": (crisis ? settings.crisisText.value : nil) as Any, "error": error as Any,
             ],
             context: context, status: error == nil ? .ok : .unprocessableContent
         )
@@ -484,7 +484,7 @@ struct AssessmentController {
         let instrument = request.query("instrument")
         let responses = try await store.audited(
             context.auditContext, at: dependencies.now(), action: "questionnaire.read", resourceType: "patient", resourceID: id.rawValue,
-            patientID: id.rawValue
+            patientID: id.rawValue, isRead: true
         ) { db in
             guard try await PatientRepository.find(id: id, clinicID: clinicID, on: db) != nil else { throw StoreError.notFound(resource: "patient") }
             let list = try await MeasurementRepository.responses(patient: id, instrument: instrument, clinicID: clinicID, on: db)
@@ -568,7 +568,7 @@ struct AssessmentController {
         let patient = request.query("patient").map(PatientID.init)
         let clinicID = store.clinicID
         let alerts = try await store.audited(
-            context.auditContext, at: dependencies.now(), action: "alert.read", resourceType: "alert", patientID: patient?.rawValue
+            context.auditContext, at: dependencies.now(), action: "alert.read", resourceType: "alert", patientID: patient?.rawValue, isRead: true
         ) { db in
             let list = try await MeasurementRepository.alerts(patient: patient, includeAcknowledged: status == "all", clinicID: clinicID, on: db)
             return Audited(list, resourceID: "-", patientID: patient?.rawValue, detail: "results=\(list.count)")

@@ -76,7 +76,9 @@ struct AuditController {
 
     private func events(_ query: AuditQuery, context: AppRequestContext) async throws -> [AuditEvent] {
         let clinicID = dependencies.store.clinicID
-        return try await dependencies.store.audited(context.auditContext, at: dependencies.now(), action: "audit.read", resourceType: "audit") { db in
+        return try await dependencies.store.audited(
+            context.auditContext, at: dependencies.now(), action: "audit.read", resourceType: "audit", isRead: true
+        ) { db in
             let events = try await AuditLog.events(query, clinicID: clinicID, on: db)
             return Audited(events, resourceID: "-", patientID: query.patientID, detail: "results=\(events.count)")
         }

@@ -48,7 +48,8 @@ struct PatientController {
     func search(_ text: String, limit: Int, context: AppRequestContext) async throws -> [PatientSummary] {
         guard let search = PatientSearch.parse(text) else { return [] }
         let clinicID = store.clinicID
-        return try await store.audited(context.auditContext, at: dependencies.now(), action: "patient.search", resourceType: "patient") { db in
+        return try await store.audited(context.auditContext, at: dependencies.now(), action: "patient.search", resourceType: "patient", isRead: true)
+        { db in
             let found = try await PatientRepository.search(search, limit: limit, clinicID: clinicID, on: db)
             return Audited(found, resourceID: "-", detail: "results=\(found.count)")
         }
@@ -81,7 +82,7 @@ struct PatientController {
         let clinicID = store.clinicID
         return try await store.audited(
             context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
-            patientID: id.rawValue
+            patientID: id.rawValue, isRead: true
         ) { db in
             guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
                 throw StoreError.notFound(resource: "patient")
@@ -264,7 +265,7 @@ struct PatientController {
         let clinicID = store.clinicID
         let patient = try await store.audited(
             context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
-            patientID: id.rawValue
+            patientID: id.rawValue, isRead: true
         ) { db in
             guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
                 throw StoreError.notFound(resource: "patient")
@@ -341,12 +342,14 @@ struct PatientController {
         }
         struct Page: Encodable { let patients: [Summary] }
         return try jsonResponse(
-            Page(patients: results.map {
-                Summary(
-                    id: $0.id.rawValue, mrn: $0.mrn, legalGivenName: $0.legalGivenName, legalFamilyName: $0.legalFamilyName, preferredName: $0.preferredName,
-                    dateOfBirth: $0.dateOfBirth.description, sexAtBirth: $0.sexAtBirth.rawValue
-                )
-            })
+            Page(
+                patients: results.map {
+                    Summary(
+                        id: $0.id.rawValue, mrn: $0.mrn, legalGivenName: $0.legalGivenName, legalFamilyName: $0.legalFamilyName,
+                        preferredName: $0.preferredName,
+                        dateOfBirth: $0.dateOfBirth.description, sexAtBirth: $0.sexAtBirth.rawValue
+                    )
+                })
         )
     }
 
