@@ -151,14 +151,46 @@ public enum PolicyRepository {
     }
 
     /// The clinic's current policy (the seed when none is stored) and its version.
+    ///
+    /// Versions are immutable, so a decoded version is kept in memory: each call reads only the latest version number
+    /// (an index lookup) and decodes the document only when another instance or an admin has saved a new one.
     public static func current(clinicID: String, on db: any SQLDatabase) async throws -> (policy: ClinicPolicy, version: Int) {
         guard
-            let row = try await db.select().columns("version", "policy_json").from("clinic_policies")
-                .where("clinic_id", .equal, SQLBind(clinicID)).orderBy("version", .descending).limit(1).first()
+            let latest = try await db.select().column("version").from("clinic_policies").where("clinic_id", .equal, SQLBind(clinicID))
+                .orderBy("version", .descending).limit(1).first(decodingColumn: "version", as: Int64.self)
         else { return (ClinicPolicy.seed, 0) }
-        let json = try row.decode(column: "policy_json", as: String.self)
+        let version = Int(latest)
+        if let cached = cache.withLock({ $0[clinicID] }), cached.version == version { return cached }
+        guard
+            let json = try await db.select().column("policy_json").from("clinic_policies").where("clinic_id", .equal, SQLBind(clinicID))
+                .where("version", .equal, SQLBind(latest)).first(decodingColumn: "policy_json", as: String.self)
+        else { return (ClinicPolicy.seed, 0) }
         let policy = try JSONDecoder().decode(ClinicPolicy.self, from: Data(json.utf8))
-        return (policy, Int(try row.decode(column: "version", as: Int64.self)))
+        cache.withLock { $0[clinicID] = (policy, version) }
+        return (policy, version)
+    }
+
+    private static let cache = Mutex<[String: (policy: ClinicPolicy, version: Int)]>([:])
+
+    /// One stored version's facts.
+    public struct VersionInfo: Sendable {
+        public let version: Int
+        public let reason: String
+        public let createdBy: String
+        public let createdAt: Date
+    }
+
+    /// The version history, newest first.
+    public static func history(clinicID: String, on db: any SQLDatabase) async throws -> [VersionInfo] {
+        try await db.select().columns("version", "reason", "created_by", "created_at").from("clinic_policies")
+            .where("clinic_id", .equal, SQLBind(clinicID)).orderBy("version", .descending).limit(100).all()
+            .map { row in
+                VersionInfo(
+                    version: Int(try row.decode(column: "version", as: Int64.self)), reason: try row.decode(column: "reason", as: String.self),
+                    createdBy: try row.decode(column: "created_by", as: String.self),
+                    createdAt: Timestamps.date(try row.decode(column: "created_at", as: Int64.self))
+                )
+            }
     }
 }
 

@@ -41,6 +41,7 @@ public func buildRouter(
     PatientController(dependencies: dependencies).register(routes)
     AuditController(dependencies: dependencies).register(routes)
     UserController(dependencies: dependencies).register(routes)
+    PolicyController(dependencies: dependencies).register(routes)
     AssessmentController(dependencies: dependencies, library: try SharedInstruments.library ?? InstrumentLibrary.bundled()).register(routes)
     return (router, routes.specs)
 }

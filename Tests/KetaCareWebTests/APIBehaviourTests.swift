@@ -313,3 +313,18 @@ struct ChartPageTests {
         }
     }
 }
+
+@Suite("Policy review page")
+struct PolicyPageTests {
+    @Test func listsValuesNeedingReviewAndVersions() async throws {
+        try await WebHarness.withApp { client, _, _ in
+            let admin = try await client.token("admin")
+            let page = try await client.execute(uri: "/admin/policy", method: .get, headers: [.authorization: "Bearer \(admin)"])
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains("need the clinic&#39;s review") || html.contains("need the clinic's review"))
+            #expect(html.contains("registry.maxAgeYears"))
+            #expect(html.contains("seed values from DOMAIN.md"))
+        }
+    }
+}

@@ -151,3 +151,47 @@ def test_score_dose_and_pk_commands():
     assert len(pk["concentration_ng_per_ml"]) == 4
     assert max(pk["concentration_ng_per_ml"]) == pk["concentration_ng_per_ml"][1]
     assert run("pk", "--route", "teleport", "--dose-mg", "1").returncode == 2
+
+
+def test_policy_show_and_set_changes_a_clinical_default(db_path, tmp_path):
+    assert run("migrate", "--database", str(db_path)).returncode == 0
+    shown = run("policy", "show", "--database", str(db_path))
+    assert shown.returncode == 0, shown.stderr
+    policy = json.loads(shown.stdout)
+    assert policy["registry"]["maxAgeYears"]["value"] == 130
+    assert "designDefault" in policy["registry"]["maxAgeYears"]["provenance"]
+    policy["registry"]["maxAgeYears"]["value"] = 110
+    edited = tmp_path / "policy.json"
+    edited.write_text(json.dumps(policy))
+    saved = run("policy", "set", str(edited), "--reason", "Medical director review", "--database", str(db_path))
+    assert saved.returncode == 0, saved.stderr
+    assert "policy version 2 saved" in saved.stdout
+    assert json.loads(run("policy", "show", "--database", str(db_path)).stdout)["registry"]["maxAgeYears"]["value"] == 110
+
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"registry": {"maxAgeYears": "old"}}))
+    refused = run("policy", "set", str(broken), "--reason", "typo", "--database", str(db_path))
+    assert refused.returncode == 1
+    assert "registry.maxAgeYears" in refused.stderr
+    assert json.loads(run("policy", "show", "--database", str(db_path)).stdout)["registry"]["maxAgeYears"]["value"] == 110
+    assert run("audit", "verify", "--database", str(db_path)).returncode == 0
+
+
+def test_serve_stops_cleanly_on_sigterm(db_path):
+    import signal
+    import time
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen([str(SERVER_BIN), "serve", "--port", "0", "--database", str(db_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env)
+    try:
+        line = server.stdout.readline()
+        assert "KetaCare is running at" in line
+        time.sleep(0.5)
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=30)
+        assert server.returncode == 0
+        assert "stopped cleanly" in err
+    finally:
+        if server.poll() is None:
+            server.kill()

@@ -18,6 +18,8 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case sendSelfReport
     /// Acknowledge a safety alert with the action taken (the prescriber's duty).
     case acknowledgeAlert
+    /// Review the clinic's policy: every clinical default, its provenance and its version history.
+    case reviewPolicy
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -29,8 +31,8 @@ public struct AccessMatrix: Sendable {
 
     /// The matrix KetaCare ships with.
     public static let standard = AccessMatrix(grants: [
-        .admin: [.readAudit, .manageUsers, .readMetrics],
-        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert],
+        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy],
+        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy],
         .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport],
         .compliance: [.readPatient, .readAudit],

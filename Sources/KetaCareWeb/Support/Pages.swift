@@ -35,6 +35,7 @@ struct Pages: Sendable {
                 "patients": matrix.allows(role, .readPatient),
                 "audit": matrix.allows(role, .readAudit),
                 "users": matrix.allows(role, .manageUsers),
+                "policy": matrix.allows(role, .reviewPolicy),
             ]
         }
         let html =

@@ -151,8 +151,8 @@ struct PatientSearchTests {
 struct AccessMatrixTests {
     /// The whole matrix as a table: role → permissions it holds. Anything not listed is refused.
     static let expected: [Role: Set<Permission>] = [
-        .admin: [.readAudit, .manageUsers, .readMetrics],
-        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert],
+        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy],
+        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy],
         .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport],
         .compliance: [.readPatient, .readAudit],
