@@ -52,6 +52,13 @@ public enum PatientRepository {
             .where("id", .equal, SQLBind(id.rawValue)).first().map(decode)
     }
 
+    /// The patient with `id`, or ``StoreError/notFound(resource:)``: the check every patient-scoped operation starts with.
+    @discardableResult
+    public static func require(id: PatientID, clinicID: String, on db: any SQLDatabase) async throws -> Patient {
+        guard let patient = try await find(id: id, clinicID: clinicID, on: db) else { throw StoreError.notFound(resource: "patient") }
+        return patient
+    }
+
     /// The patient holding `mrn` in this clinic.
     public static func find(mrn: String, clinicID: String, on db: any SQLDatabase) async throws -> Patient? {
         try await db.select().column("*").from("patients").where("clinic_id", .equal, SQLBind(clinicID))

@@ -58,9 +58,7 @@ struct AssessmentController {
         return try await store.audited(
             who, at: now, action: "questionnaire.record", resourceType: "questionnaire", resourceID: instrument.id, patientID: patient.rawValue
         ) { db in
-            guard try await PatientRepository.find(id: patient, clinicID: clinicID, on: db) != nil else {
-                throw StoreError.notFound(resource: "patient")
-            }
+            try await PatientRepository.require(id: patient, clinicID: clinicID, on: db)
             if instrument.needsLicensedText && mode == .selfReport {
                 throw ValidationError(
                     field: "instrument", message: "\(instrument.shortName) needs the clinic's licensed wording before patients can answer it")
@@ -96,9 +94,7 @@ struct AssessmentController {
         let expires = now.addingTimeInterval(Double(clinicPolicy.selfReport.linkExpiryHours.value) * 3600)
         let clinicID = store.clinicID
         return try await store.audited(who, at: now, action: "selfreport.create", resourceType: "selfreport", patientID: patient.rawValue) { db in
-            guard try await PatientRepository.find(id: patient, clinicID: clinicID, on: db) != nil else {
-                throw StoreError.notFound(resource: "patient")
-            }
+            try await PatientRepository.require(id: patient, clinicID: clinicID, on: db)
             let created = try await SelfReportLinkRepository.create(
                 patient: patient, instruments: instrumentIDs, context: context, expiresAt: expires, by: who.actor, now: now, clinicID: clinicID,
                 on: db
@@ -245,7 +241,7 @@ struct AssessmentController {
         let clinicID = store.clinicID
         let now = dependencies.now()
         let settings = try await policy().selfReport
-        let bucket = "selfreport:\(context.clientAddress)"
+        let bucket = "selfreport:\(clinicID):\(context.clientAddress)"
         let window = Double(settings.attemptWindowMinutes.value) * 60
         if try await store.database.read({ db in
             try await RateLimiter.isOver(bucket, limit: settings.maxFailedAttempts.value, window: window, now: now, on: db)
@@ -486,7 +482,7 @@ struct AssessmentController {
             context.auditContext, at: dependencies.now(), action: "questionnaire.read", resourceType: "patient", resourceID: id.rawValue,
             patientID: id.rawValue, isRead: true
         ) { db in
-            guard try await PatientRepository.find(id: id, clinicID: clinicID, on: db) != nil else { throw StoreError.notFound(resource: "patient") }
+            try await PatientRepository.require(id: id, clinicID: clinicID, on: db)
             let list = try await MeasurementRepository.responses(patient: id, instrument: instrument, clinicID: clinicID, on: db)
             return Audited(list, resourceID: id.rawValue, patientID: id.rawValue, detail: "results=\(list.count)")
         }

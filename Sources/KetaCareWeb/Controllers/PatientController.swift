@@ -84,9 +84,7 @@ struct PatientController {
             context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
             patientID: id.rawValue, isRead: true
         ) { db in
-            guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
-                throw StoreError.notFound(resource: "patient")
-            }
+            let patient = try await PatientRepository.require(id: id, clinicID: clinicID, on: db)
             let measurements = try await PatientRepository.measurements(patient: id, clinicID: clinicID, on: db)
             let amendments = try await PatientRepository.amendments(id: id, clinicID: clinicID, on: db)
             let log = try await AuditLog.events(AuditQuery(patientID: id.rawValue, limit: 20), clinicID: clinicID, on: db)
@@ -113,9 +111,7 @@ struct PatientController {
         return try await store.audited(
             context.auditContext, at: now, action: "patient.amend", resourceType: "patient", resourceID: id.rawValue, patientID: id.rawValue
         ) { db in
-            guard let current = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
-                throw StoreError.notFound(resource: "patient")
-            }
+            let current = try await PatientRepository.require(id: id, clinicID: clinicID, on: db)
             let reasonText = try AmendmentReason.validated(reason)
             let demographics = try merged(current.demographics).demographics(policy: registry, today: today)
             let result = try await PatientRepository.amend(
@@ -137,7 +133,7 @@ struct PatientController {
         return try await store.audited(
             context.auditContext, at: now, action: "patient.measurement.add", resourceType: "patient", resourceID: id.rawValue, patientID: id.rawValue
         ) { db in
-            guard try await PatientRepository.find(id: id, clinicID: clinicID, on: db) != nil else { throw StoreError.notFound(resource: "patient") }
+            try await PatientRepository.require(id: id, clinicID: clinicID, on: db)
             guard let kind, let measurementKind = BodyMeasurementKind(rawValue: kind) else {
                 throw ValidationError(field: "kind", message: "kind must be height or weight")
             }
@@ -267,9 +263,7 @@ struct PatientController {
             context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
             patientID: id.rawValue, isRead: true
         ) { db in
-            guard let patient = try await PatientRepository.find(id: id, clinicID: clinicID, on: db) else {
-                throw StoreError.notFound(resource: "patient")
-            }
+            let patient = try await PatientRepository.require(id: id, clinicID: clinicID, on: db)
             return Audited(patient, resourceID: id.rawValue, patientID: id.rawValue, detail: "edit form")
         }
         return pages.render(
