@@ -76,6 +76,8 @@ struct PatientController {
         let accessLog: [AuditEvent]
         let responses: [QuestionnaireResponse]
         let alerts: [StoredSafetyAlert]
+        /// The clinic's current policy: outcome definitions on the chart come from it, never from the seed.
+        let policy: ClinicPolicy
     }
 
     func loadChart(_ id: PatientID, context: AppRequestContext, channel: String) async throws -> ChartData {
@@ -90,9 +92,11 @@ struct PatientController {
             let log = try await AuditLog.events(AuditQuery(patientID: id.rawValue, limit: 20), clinicID: clinicID, on: db)
             let responses = try await MeasurementRepository.responses(patient: id, clinicID: clinicID, on: db)
             let alerts = try await MeasurementRepository.alerts(patient: id, includeAcknowledged: true, limit: 50, clinicID: clinicID, on: db)
+            let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
             return Audited(
                 ChartData(
-                    patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts
+                    patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts,
+                    policy: policy
                 ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
@@ -253,7 +257,7 @@ struct PatientController {
                 }
             } ?? [],
             "contexts": MeasurementContext.common.map { ["value": $0.description, "label": $0.label] },
-        ].merging(AssessmentSummary.values(data.responses, alerts: data.alerts, pages: pages)) { a, _ in a }
+        ].merging(AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)) { a, _ in a }
     }
 
     @Sendable func editPage(_ request: Request, context: AppRequestContext) async throws -> Response {

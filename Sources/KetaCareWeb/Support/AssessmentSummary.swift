@@ -9,9 +9,8 @@ enum SharedInstruments {
 
 /// The chart's assessment section: open alerts, a trajectory per instrument, outcomes and the list of responses.
 enum AssessmentSummary {
-    static func values(_ responses: [QuestionnaireResponse], alerts: [StoredSafetyAlert], pages: Pages) -> [String: Any] {
+    static func values(_ responses: [QuestionnaireResponse], alerts: [StoredSafetyAlert], policy: ClinicPolicy, pages: Pages) -> [String: Any] {
         let library = SharedInstruments.library
-        let policy = ClinicPolicy.seed
         var trajectories: [[String: Any]] = []
         let byInstrument = Dictionary(grouping: responses.filter { $0.score.total != nil }, by: \.instrumentID)
         for id in (library?.ids ?? []) where byInstrument[id] != nil {
