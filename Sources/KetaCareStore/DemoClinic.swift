@@ -214,7 +214,7 @@ public struct DemoClinic: Sendable {
             progress(done, patients)
         }
         if patients > 0 {
-            try await store.recordAttempt(
+            try await store.recordEvent(
                 .commandLine("demo"), at: now, action: "demo.seed", resourceType: "clinic", resourceID: clinicID, outcome: .success,
                 detail: "patients=\(patients) seed=\(seed) first=\(existing + 1)"
             )

@@ -80,7 +80,7 @@ public struct Authenticator: Sendable {
         let action = kind == .api ? "auth.token" : "auth.login"
         guard let user else {
             _ = await Passwords.verify(password, hash: Passwords.decoyHash)
-            try await store.recordAttempt(
+            try await store.recordEvent(
                 AuditContext(actor: "unknown", role: "-", clientAddress: clientAddress), at: now, action: action, resourceType: "user",
                 outcome: .failed, detail: "unknown username"
             )
@@ -88,12 +88,12 @@ public struct Authenticator: Sendable {
         }
         let who = AuditContext(actor: user.username, role: user.role.rawValue, clientAddress: clientAddress)
         if user.isDisabled {
-            try await store.recordAttempt(
+            try await store.recordEvent(
                 who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .denied, detail: "disabled")
             return .disabled
         }
         if let until = user.lockedUntil, until > now {
-            try await store.recordAttempt(who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .denied, detail: "locked")
+            try await store.recordEvent(who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .denied, detail: "locked")
             return .locked(until: until)
         }
         guard await Passwords.verify(password, hash: user.passwordHash) else {

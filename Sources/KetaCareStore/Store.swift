@@ -78,8 +78,9 @@ public struct Store: Sendable {
         }
     }
 
-    /// Records an attempt that never reached storage (a role refused, a malformed body).
-    public func recordAttempt(
+    /// Records an event in its own transaction: an attempt that never reached storage (a role refused, a malformed body), or a
+    /// command-line operation with nothing else to write (demo seeding, export, backup).
+    public func recordEvent(
         _ who: AuditContext, at now: Date, action: String, resourceType: String, resourceID: String = "-", patientID: String? = nil,
         outcome: AuditOutcome, detail: String
     ) async throws {

@@ -52,7 +52,7 @@ struct ExportCommand: AsyncParsableCommand {
                     bar.update(written, total)
                 }
                 try handle.close()
-                try await store.recordAttempt(
+                try await store.recordEvent(
                     .commandLine("export"), at: Date(), action: "patient.export", resourceType: "patient", outcome: .success,
                     detail: "patients=\(written) format=\(format.rawValue)"
                 )
@@ -132,7 +132,7 @@ struct BackupCommand: AsyncParsableCommand {
                     bar.update(3, 3)
                     print("backup written to \(out) (pg_dump custom format; restore with pg_restore)")
                 }
-                try await store.recordAttempt(
+                try await store.recordEvent(
                     .commandLine("backup"), at: Date(), action: "database.backup", resourceType: "database", outcome: .success, detail: "")
             }
         }

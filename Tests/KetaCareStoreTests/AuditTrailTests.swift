@@ -9,7 +9,7 @@ struct AuditTrailTests {
     @Test func appendsAndVerifies() async throws {
         try await TestStores.each { store in
             for i in 0..<5 {
-                try await store.recordAttempt(
+                try await store.recordEvent(
                     TestStores.who, at: Date(), action: "test.event", resourceType: "thing", resourceID: "\(i)", outcome: .success, detail: "")
             }
             let count = try await AuditLog.verify(clinicID: store.clinicID, database: store.database)
@@ -21,7 +21,7 @@ struct AuditTrailTests {
     func detectsAlteredRow() async throws {
         try await TestStores.each { store in
             for i in 0..<4 {
-                try await store.recordAttempt(
+                try await store.recordEvent(
                     TestStores.who, at: Date(), action: "test.event", resourceType: "thing", resourceID: "\(i)", outcome: .success, detail: "")
             }
             let clinicID = store.clinicID
@@ -39,7 +39,7 @@ struct AuditTrailTests {
     func detectsTruncation() async throws {
         try await TestStores.each { store in
             for _ in 0..<3 {
-                try await store.recordAttempt(TestStores.who, at: Date(), action: "test.event", resourceType: "thing", outcome: .success, detail: "")
+                try await store.recordEvent(TestStores.who, at: Date(), action: "test.event", resourceType: "thing", outcome: .success, detail: "")
             }
             let clinicID = store.clinicID
             try await store.database.write { db in
@@ -80,7 +80,7 @@ struct AuditTrailTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for i in 0..<40 {
                     group.addTask {
-                        try await store.recordAttempt(
+                        try await store.recordEvent(
                             TestStores.who, at: Date(), action: "test.concurrent", resourceType: "thing", resourceID: "\(i)", outcome: .success,
                             detail: "")
                     }
@@ -95,14 +95,14 @@ struct AuditTrailTests {
         try await TestStores.each { store in
             let clinicID = store.clinicID
             let t0 = Date(timeIntervalSince1970: 1_800_000_000)
-            try await store.recordAttempt(
+            try await store.recordEvent(
                 TestStores.who, at: t0, action: "patient.view", resourceType: "patient", patientID: "p1", outcome: .success, detail: "")
-            try await store.recordAttempt(
+            try await store.recordEvent(
                 AuditContext(actor: "other", role: "prescriber", clientAddress: "10.0.0.1"), at: t0.addingTimeInterval(86_400),
                 action: "patient.amend",
                 resourceType: "patient", patientID: "p1", outcome: .success, detail: ""
             )
-            try await store.recordAttempt(
+            try await store.recordEvent(
                 TestStores.who, at: t0, action: "patient.view", resourceType: "patient", patientID: "p2", outcome: .success, detail: "")
             let read = { (q: AuditQuery) in try await store.database.read { db in try await AuditLog.events(q, clinicID: clinicID, on: db) } }
             #expect(try await read(AuditQuery(patientID: "p1")).count == 2)

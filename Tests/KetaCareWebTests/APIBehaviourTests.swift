@@ -56,10 +56,17 @@ struct APIBehaviourTests {
             }
             let after = try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) }
             #expect(after == before)
-            let attempts = try await store.database.read { db in
+            // Bodies refused before storage are audited by the route guard, the rest by the create operation: one event each.
+            let refused = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(actor: "frontdesk.lee", action: "request.malformed"), clinicID: clinicID, on: db)
+            }
+            let rejected = try await store.database.read { db in
                 try await AuditLog.events(AuditQuery(actor: "frontdesk.lee", action: "patient.create"), clinicID: clinicID, on: db)
             }
+            let attempts = refused + rejected
             #expect(attempts.count == Self.badBodies.count)
+            #expect(refused.count == Self.badBodies.filter { $0.1 == .badRequest }.count)
+            #expect(refused.allSatisfy { $0.resourceID == "POST /api/v1/patients" })
             #expect(attempts.allSatisfy { $0.outcome == .failed })
         }
     }

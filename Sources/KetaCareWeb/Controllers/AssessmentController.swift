@@ -255,7 +255,7 @@ struct AssessmentController {
             return (token, link)
         } catch let problem as SelfReportLinkProblem {
             try await store.database.write { db in try await RateLimiter.hit(bucket, window: window, now: now, on: db) }
-            try? await store.recordAttempt(
+            try? await store.recordEvent(
                 patientWho(context, nil), at: now, action: "selfreport.open", resourceType: "selfreport", outcome: .denied, detail: "\(problem)"
             )
             throw problem
@@ -499,19 +499,9 @@ struct AssessmentController {
             let mode: String?
             let answeredAt: Date?
         }
-        let input: Input
-        do {
-            let object = try StrictJSON.object(context.body)
-            try StrictJSON.requireKnownKeys(object, allowed: ["instrument", "answers", "context", "mode", "answeredAt"])
-            input = try StrictJSON.decode(Input.self, from: object)
-        } catch {
-            let apiError = APIError.from(error, timeZone: dependencies.timeZone)
-            try? await store.recordAttempt(
-                context.auditContext, at: dependencies.now(), action: "questionnaire.record", resourceType: "questionnaire", patientID: id.rawValue,
-                outcome: .failed, detail: "malformed field=\(apiError.field ?? "-")"
-            )
-            throw apiError
-        }
+        let object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(object, allowed: ["instrument", "answers", "context", "mode", "answeredAt"])
+        let input = try StrictJSON.decode(Input.self, from: object)
         let mode =
             try input.mode.map { raw -> ResponseMode in
                 guard let mode = ResponseMode(rawValue: raw), mode != .selfReport else {

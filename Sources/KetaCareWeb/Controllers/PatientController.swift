@@ -352,19 +352,9 @@ struct PatientController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let input: PatientInput
-        do {
-            let object = try StrictJSON.object(context.body)
-            try StrictJSON.requireKnownKeys(object, allowed: PatientInput.fields, nested: ["emergencyContact": PatientInput.contactFields])
-            input = try StrictJSON.decode(PatientInput.self, from: object)
-        } catch {
-            let apiError = APIError.from(error, timeZone: dependencies.timeZone)
-            try? await store.recordAttempt(
-                context.auditContext, at: dependencies.now(), action: "patient.create", resourceType: "patient", outcome: .failed,
-                detail: "malformed field=\(apiError.field ?? "-")"
-            )
-            throw apiError
-        }
+        let object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(object, allowed: PatientInput.fields, nested: ["emergencyContact": PatientInput.contactFields])
+        let input = try StrictJSON.decode(PatientInput.self, from: object)
         let patient = try await createPatient(input, context: context)
         return try jsonResponse(PatientDTO(patient), status: .created)
     }
@@ -376,31 +366,18 @@ struct PatientController {
 
     @Sendable func amend(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try patientID(context)
-        var object: [String: Any]
-        let version: Int
-        let reason: String?
-        do {
-            object = try StrictJSON.object(context.body)
-            try StrictJSON.requireKnownKeys(
-                object, allowed: PatientInput.fields.union(["version", "reason"]), nested: ["emergencyContact": PatientInput.contactFields]
-            )
-            guard let v = object.removeValue(forKey: "version") as? Int else {
-                throw APIError(.badRequest, code: "malformed", message: "version is required: the version of the record you edited", field: "version")
-            }
-            version = v
-            guard object["reason"] == nil || object["reason"] is String else {
-                throw APIError(.badRequest, code: "malformed", message: "reason has the wrong type (expected a string)", field: "reason")
-            }
-            reason = object.removeValue(forKey: "reason") as? String
-            _ = try StrictJSON.decode(PatientInput.self, from: object)
-        } catch {
-            let apiError = APIError.from(error, timeZone: dependencies.timeZone)
-            try? await store.recordAttempt(
-                context.auditContext, at: dependencies.now(), action: "patient.amend", resourceType: "patient", resourceID: id.rawValue,
-                patientID: id.rawValue, outcome: .failed, detail: "malformed field=\(apiError.field ?? "-")"
-            )
-            throw apiError
+        var object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(
+            object, allowed: PatientInput.fields.union(["version", "reason"]), nested: ["emergencyContact": PatientInput.contactFields]
+        )
+        guard let version = object.removeValue(forKey: "version") as? Int else {
+            throw APIError(.badRequest, code: "malformed", message: "version is required: the version of the record you edited", field: "version")
         }
+        guard object["reason"] == nil || object["reason"] is String else {
+            throw APIError(.badRequest, code: "malformed", message: "reason has the wrong type (expected a string)", field: "reason")
+        }
+        let reason = object.removeValue(forKey: "reason") as? String
+        _ = try StrictJSON.decode(PatientInput.self, from: object)
         let patch = object
         let sendablePatch = try JSONSerialization.data(withJSONObject: patch)
         let (patient, changes) = try await amendPatient(

@@ -54,7 +54,7 @@ struct UserController {
                 return Audited(user, resourceID: user.id, detail: "role=\(parsedRole.rawValue)")
             }
         } catch let error as ValidationError {
-            try? await store.recordAttempt(
+            try? await store.recordEvent(
                 context.auditContext, at: now, action: "user.create", resourceType: "user", outcome: .failed, detail: "invalid field=\(error.field)")
             throw error
         }

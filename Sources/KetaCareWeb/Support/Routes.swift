@@ -63,7 +63,7 @@ final class RouteRegistrar {
                     return Pages.redirect("/login?next=\(next)")
                 }
                 guard dependencies.matrix.allows(session.user.role, permission) else {
-                    try? await dependencies.store.recordAttempt(
+                    try? await dependencies.store.recordEvent(
                         context.auditContext, at: dependencies.now(), action: "access.denied", resourceType: "route",
                         resourceID: spec.description, outcome: .denied, detail: "needs \(permission.rawValue)"
                     )
@@ -74,7 +74,23 @@ final class RouteRegistrar {
                     guard let sent, constantTimeEquals(sent, session.csrfToken) else { throw APIError.csrf }
                 }
             }
-            return try await handler(request, context)
+            do {
+                return try await handler(request, context)
+            } catch {
+                // A write refused before it reached storage (malformed body, unknown field, wrong type) still leaves an audit
+                // event of the attempt; refusals inside `Store.audited` record their own.
+                let refusal = APIError.from(error, timeZone: dependencies.timeZone)
+                if method != .get, refusal.status == .badRequest {
+                    let patientID =
+                        spec.path.hasPrefix("/api/v1/patients/:id") || spec.path.hasPrefix("/patients/:id") ? context.parameters.get("id") : nil
+                    try? await dependencies.store.recordEvent(
+                        context.auditContext, at: dependencies.now(), action: "request.malformed", resourceType: "route",
+                        resourceID: spec.description, patientID: patientID, outcome: .failed,
+                        detail: "field=\(refusal.field ?? "-") code=\(refusal.code)"
+                    )
+                }
+                throw error
+            }
         }
     }
 }
