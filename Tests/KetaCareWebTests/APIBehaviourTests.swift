@@ -335,3 +335,26 @@ struct PolicyPageTests {
         }
     }
 }
+
+@Suite("Registration form")
+struct RegistrationFormTests {
+    @Test("An implausible first weight is shown beside the field with what was typed, and nothing is registered")
+    func implausibleWeightIsNotDropped() async throws {
+        try await WebHarness.withApp { client, store, _ in
+            let token = try await client.token("frontdesk.lee")
+            let clinicID = store.clinicID
+            let before = try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) }
+            let response = try await client.execute(
+                uri: "/patients", method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(
+                    string: "mrn=W-1&legalGivenName=Wen&legalFamilyName=Weight&dateOfBirth=1990-01-01&sexAtBirth=female&weight=900&height=170")
+            )
+            #expect(response.status == .unprocessableContent)
+            let html = String(buffer: response.body)
+            #expect(html.contains("weight must be between 20 and 350 kg"))
+            #expect(html.contains(#"value="900""#))
+            #expect(html.contains(#"value="Wen""#))
+            #expect(try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) } == before)
+        }
+    }
+}

@@ -184,12 +184,22 @@ struct PatientController {
         let form = FormBody.parse(context.body)
         let input = PatientInput(form: form)
         do {
-            let patient = try await createPatient(input, context: context)
-            if let weight = form["weight"].flatMap(Double.init) {
-                _ = try? await recordMeasurement(patient.id, kind: "weight", value: weight, measuredOn: nil, context: context)
+            // Check the optional first measurements before registering, so a mistyped weight is shown, not silently dropped.
+            var measures: [(String, Double)] = []
+            let registry = try await policy()
+            for kind in BodyMeasurementKind.allCases {
+                guard let text = form[kind.rawValue]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { continue }
+                guard let value = Double(text) else {
+                    throw ValidationError(field: kind.rawValue, message: "\(kind.rawValue) must be a number in \(kind.unit)")
+                }
+                _ = try BodyMeasurement(
+                    kind: kind, value: value, measuredOn: today(), recordedBy: "-", recordedAt: dependencies.now(), policy: registry, today: today()
+                )
+                measures.append((kind.rawValue, value))
             }
-            if let height = form["height"].flatMap(Double.init) {
-                _ = try? await recordMeasurement(patient.id, kind: "height", value: height, measuredOn: nil, context: context)
+            let patient = try await createPatient(input, context: context)
+            for (kind, value) in measures {
+                _ = try await recordMeasurement(patient.id, kind: kind, value: value, measuredOn: nil, context: context)
             }
             return Pages.redirect("/patients/\(patient.id.rawValue)")
         } catch {
@@ -199,7 +209,7 @@ struct PatientController {
                 "patient-form", title: "New patient",
                 [
                     "values": input.formValues, "isNew": true, "error": apiError.message, "errorField": apiError.field ?? "",
-                    "errors": Pages.errorMap(apiError),
+                    "errors": Pages.errorMap(apiError), "weight": form["weight"] ?? "", "height": form["height"] ?? "",
                 ],
                 context: context, status: apiError.status
             )
