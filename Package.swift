@@ -8,6 +8,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Domain folders being written in parallel and not yet wired in: excluded until they land.
+let domainInProgress: [String] = ["Eligibility", "Consent", "Plans", "Scheduling", "Sessions", "ControlledSubstances"]
+
 let package = Package(
     name: "ketacare",
     platforms: [.macOS(.v15)],
@@ -33,6 +36,7 @@ let package = Package(
         // Pure clinical values and rules: Foundation only (ARCHITECTURE.md).
         .target(
             name: "KetaCareDomain",
+            exclude: domainInProgress,
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
@@ -77,7 +81,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "KetaCareDomainTests", dependencies: ["KetaCareDomain"],
+            name: "KetaCareDomainTests", dependencies: ["KetaCareDomain"], exclude: domainInProgress,
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -36,6 +36,14 @@ public struct StoredSafetyAlert: Sendable, Equatable {
     public var isOpen: Bool { acknowledgedAt == nil }
 }
 
+/// An open alert with whom it is routed to (DOMAIN.md §1.2: the patient's prescriber).
+public struct RoutedAlert: Sendable, Equatable {
+    public let alert: StoredSafetyAlert
+    public let patientName: String
+    /// The patient's responsible prescriber; nil when none is assigned (then every prescriber sees it as theirs).
+    public let prescriber: String?
+}
+
 /// Questionnaire responses and the safety alerts they raise.
 public enum MeasurementRepository {
     /// Stores a scored response and every alert it raised, in the caller's transaction.
@@ -102,6 +110,34 @@ public enum MeasurementRepository {
         if let patient { select.where("patient_id", .equal, SQLBind(patient.rawValue)) }
         if !includeAcknowledged { select.where("acknowledged_at", .is, SQLLiteral.null) }
         return try await select.orderBy("raised_at", .descending).limit(limit).all().map(decodeAlert)
+    }
+
+    /// Open alerts with the patient's name and responsible prescriber, newest first: one query for the dashboard.
+    public static func openAlertsRouted(limit: Int = 100, clinicID: String, on db: any SQLDatabase) async throws -> [RoutedAlert] {
+        let rows = try await db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("a")))
+            .column(SQLColumn("legal_given", table: "p")).column(SQLColumn("legal_family", table: "p"))
+            .column(SQLColumn("preferred_name", table: "p")).column(SQLColumn("username", table: "c"), as: "prescriber")
+            .from(SQLAlias(SQLIdentifier("safety_alerts"), as: SQLIdentifier("a")))
+            .join(
+                SQLAlias(SQLIdentifier("patients"), as: SQLIdentifier("p")), on: SQLColumn("id", table: "p"), .equal,
+                SQLColumn("patient_id", table: "a")
+            )
+            .join(
+                SQLAlias(SQLIdentifier("care_team"), as: SQLIdentifier("c")), method: SQLJoinMethod.left,
+                on: SQLRaw("c.patient_id = a.patient_id AND c.care_role = 'prescriber' AND c.ended_at IS NULL")
+            )
+            .where(SQLColumn("clinic_id", table: "a"), .equal, SQLBind(clinicID)).where(
+                SQLColumn("acknowledged_at", table: "a"), .is, SQLLiteral.null
+            )
+            .orderBy(SQLOrderBy(expression: SQLColumn("raised_at", table: "a"), direction: SQLDirection.descending)).limit(limit).all()
+        return try rows.map { row in
+            let given = try row.decode(column: "legal_given", as: String.self)
+            let family = try row.decode(column: "legal_family", as: String.self)
+            let preferred = try row.decode(column: "preferred_name", as: String?.self)
+            var name = "\(family), \(given)"
+            if let preferred, !preferred.isEmpty, preferred != given { name += " (\(preferred))" }
+            return RoutedAlert(alert: try decodeAlert(row), patientName: name, prescriber: try row.decode(column: "prescriber", as: String?.self))
+        }
     }
 
     /// Acknowledges an open alert with the action taken; an alert is acknowledged once.

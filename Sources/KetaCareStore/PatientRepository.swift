@@ -52,6 +52,15 @@ public enum PatientRepository {
             .where("id", .equal, SQLBind(id.rawValue)).first().map(decode)
     }
 
+    /// The patients with these ids, in the order given (unknown ids are skipped): one query.
+    public static func find(ids: [PatientID], clinicID: String, on db: any SQLDatabase) async throws -> [Patient] {
+        guard !ids.isEmpty else { return [] }
+        let found = try await db.select().column("*").from("patients").where("clinic_id", .equal, SQLBind(clinicID))
+            .where("id", .in, SQLBind.group(ids.map(\.rawValue))).all().map(decode)
+        let byID = Dictionary(found.map { ($0.id, $0) }) { a, _ in a }
+        return ids.compactMap { byID[$0] }
+    }
+
     /// The patient with `id`, or ``StoreError/notFound(resource:)``: the check every patient-scoped operation starts with.
     @discardableResult
     public static func require(id: PatientID, clinicID: String, on db: any SQLDatabase) async throws -> Patient {

@@ -107,5 +107,46 @@ enum Schema {
                 """,
             ]
         },
+        Migration(version: 3, name: "measurement-based care: care team, diagnoses, outcome summaries, licensed instrument text, schedules") { _ in
+            [
+                """
+                CREATE TABLE care_team (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    care_role TEXT NOT NULL, username TEXT NOT NULL, assigned_at BIGINT NOT NULL, assigned_by TEXT NOT NULL,
+                    reason TEXT NOT NULL, ended_at BIGINT, ended_by TEXT)
+                """,
+                "CREATE INDEX care_team_patient ON care_team (clinic_id, patient_id, care_role, ended_at)",
+                "CREATE INDEX care_team_user ON care_team (clinic_id, username, ended_at)",
+                """
+                CREATE TABLE patient_diagnoses (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    code TEXT NOT NULL, diagnosis_group TEXT NOT NULL, is_primary BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
+                    recorded_by TEXT NOT NULL, ended_at BIGINT, ended_by TEXT, end_reason TEXT)
+                """,
+                "CREATE INDEX patient_diagnoses_patient ON patient_diagnoses (clinic_id, patient_id, ended_at)",
+                """
+                CREATE TABLE outcome_summaries (
+                    clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id), instrument_id TEXT NOT NULL,
+                    diagnosis_group TEXT NOT NULL, has_depression BIGINT NOT NULL, route TEXT,
+                    score_count BIGINT NOT NULL, baseline_score BIGINT, baseline_at BIGINT, latest_score BIGINT, latest_at BIGINT,
+                    is_response BIGINT, is_remission BIGINT, days_to_response DOUBLE PRECISION, updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (clinic_id, patient_id, instrument_id))
+                """,
+                "CREATE INDEX outcome_summaries_cohort ON outcome_summaries (clinic_id, instrument_id, baseline_at)",
+                """
+                CREATE TABLE licensed_instrument_texts (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, instrument_id TEXT NOT NULL, version BIGINT NOT NULL,
+                    body_json TEXT NOT NULL, licence_holder TEXT NOT NULL, licence_reference TEXT NOT NULL,
+                    uploaded_by TEXT NOT NULL, uploaded_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX licensed_instrument_texts_version ON licensed_instrument_texts (clinic_id, instrument_id, version)",
+                """
+                CREATE TABLE measurement_schedules (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    schedule_json TEXT NOT NULL, attached_at BIGINT NOT NULL, attached_by TEXT NOT NULL, ended_at BIGINT, ended_by TEXT)
+                """,
+                "CREATE INDEX measurement_schedules_patient ON measurement_schedules (clinic_id, patient_id, ended_at)",
+            ]
+        },
     ]
 }

@@ -42,7 +42,10 @@ public func buildRouter(
     AuditController(dependencies: dependencies).register(routes)
     UserController(dependencies: dependencies).register(routes)
     PolicyController(dependencies: dependencies).register(routes)
-    AssessmentController(dependencies: dependencies, library: try SharedInstruments.library ?? InstrumentLibrary.bundled()).register(routes)
+    CareController(dependencies: dependencies).register(routes)
+    let catalog = InstrumentCatalog(bundled: try SharedInstruments.library ?? InstrumentLibrary.bundled(), store: store)
+    AssessmentController(dependencies: dependencies, catalog: catalog).register(routes)
+    OutcomesController(dependencies: dependencies, catalog: catalog).register(routes)
     return (router, routes.specs)
 }
 

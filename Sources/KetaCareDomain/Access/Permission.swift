@@ -20,6 +20,14 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case acknowledgeAlert
     /// Review the clinic's policy: every clinical default, its provenance and its version history.
     case reviewPolicy
+    /// Assign the patient's responsible prescriber (safety alerts are routed to them).
+    case assignCareTeam
+    /// Add or end a diagnosis on the patient's problem list.
+    case recordDiagnosis
+    /// Read aggregate outcome reports (no patient is named in them).
+    case readOutcomes
+    /// Upload the licensed wording of an instrument the clinic holds a licence for.
+    case manageInstruments
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -31,11 +39,14 @@ public struct AccessMatrix: Sendable {
 
     /// The matrix KetaCare ships with.
     public static let standard = AccessMatrix(grants: [
-        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy],
-        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy],
+        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments],
+        .prescriber: [
+            .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
+            .recordDiagnosis, .readOutcomes,
+        ],
         .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
-        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport],
-        .compliance: [.readPatient, .readAudit],
+        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam],
+        .compliance: [.readPatient, .readAudit, .readOutcomes],
     ])
 
     /// Creates a matrix from explicit grants.

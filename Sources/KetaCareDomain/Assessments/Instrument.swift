@@ -10,7 +10,7 @@ public struct Instrument: Sendable, Equatable, Codable, Identifiable {
     /// Instrument version; changing any wording creates a new version (DOMAIN.md §1.0).
     public let version: String
     /// FHIR `Questionnaire.status`: `active`, or `draft` while licensed item text is still missing.
-    public let status: String
+    public var status: String
     /// Full title; FHIR `Questionnaire.title`.
     public let title: String
     /// The name clinicians use (`GAD-7`).
@@ -30,13 +30,13 @@ public struct Instrument: Sendable, Equatable, Codable, Identifiable {
     /// Flag on the recall period when it is UNCONFIRMED.
     public let recallPeriodProvenance: AssessmentProvenance?
     /// Licence terms.
-    public let licence: InstrumentLicence
+    public var licence: InstrumentLicence
     /// True when item wording is copyrighted or unlicensed: items carry placeholders ("Item 3") until the clinic loads a licensed file.
-    public let needsLicensedText: Bool
+    public var needsLicensedText: Bool
     /// Instructions shown before the items, when the instrument has them.
-    public let instructions: String?
+    public var instructions: String?
     /// The question stem shared by the items.
-    public let stem: String?
+    public var stem: String?
     /// Flag on the stem when its exact wording is UNCONFIRMED.
     public let stemProvenance: AssessmentProvenance?
     /// Panel codes; FHIR `Questionnaire.code`.
@@ -44,7 +44,7 @@ public struct Instrument: Sendable, Equatable, Codable, Identifiable {
     /// Code for the total (or derived risk level) observation, when one exists.
     public let totalCode: InstrumentCoding?
     /// Items in answer order; FHIR `Questionnaire.item`.
-    public let items: [InstrumentItem]
+    public var items: [InstrumentItem]
     /// Scoring rules driving `ScoringEngine`.
     public let scoring: ScoringRules
     /// Outcome seeds (response, remission, MCID, RCI parameters); nil for instruments without outcome use (CADSS, MOAA/S, C-SSRS).
@@ -125,7 +125,7 @@ public struct InstrumentItem: Sendable, Equatable, Codable {
     /// The printed number or label (`1`, `6b`, `3 fear`); FHIR `prefix`.
     public let prefix: String?
     /// Item wording, verbatim for public-domain instruments, a placeholder ("Item 3") otherwise.
-    public let text: String
+    public var text: String
     /// Descriptors printed under the item (HAM-A); a FHIR display child item.
     public let description: String?
     /// Flag when the wording was confirmed only from secondary sources.

@@ -68,6 +68,15 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return LocalDate(unchecked: y, m, d)
     }
 
+    /// The instant this day begins in `timeZone` (local midnight).
+    public func startOfDay(in timeZone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let utcMidnight = Date(timeIntervalSince1970: Double(daysSinceEpoch) * 86_400)
+        let components = DateComponents(year: year, month: month, day: day)
+        return calendar.date(from: components) ?? utcMidnight
+    }
+
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }

@@ -9,7 +9,7 @@ import SQLKit
 /// Questionnaires: staff entry, patient self-report links, safety alerts and their acknowledgement, trajectories.
 struct AssessmentController {
     let dependencies: AppDependencies
-    let library: InstrumentLibrary
+    let catalog: InstrumentCatalog
 
     var store: Store { dependencies.store }
     var pages: Pages { dependencies.pages }
@@ -48,6 +48,7 @@ struct AssessmentController {
         patient: PatientID, instrumentName: String, answers: [Int?], context: MeasurementContext, mode: ResponseMode, answeredAt: Date?,
         who: AuditContext, linkTokenHash: String? = nil
     ) async throws -> (QuestionnaireResponse, [StoredSafetyAlert]) {
+        let library = try await catalog.library()
         let instrument = try library.instrument(named: instrumentName)
         let clinicPolicy = try await policy()
         let now = dependencies.now()
@@ -68,6 +69,12 @@ struct AssessmentController {
                 score, patient: patient, context: context, mode: mode, enteredBy: who.actor, answeredAt: answeredAt ?? now, now: now,
                 linkTokenHash: linkTokenHash, clinicID: clinicID, on: db
             )
+            if score.total != nil {
+                try await OutcomeSummaryRepository.refresh(
+                    patient: patient, instrumentID: instrument.id, criteria: clinicPolicy.outcomes.criteria(for: instrument),
+                    windowDays: clinicPolicy.outcomes.baselineWindowDays.value, firstTreatment: nil, now: now, clinicID: clinicID, on: db
+                )
+            }
             return Audited(
                 stored, resourceID: stored.0.id, patientID: patient.rawValue,
                 detail: "instrument=\(instrument.id) complete=\(score.isComplete) alerts=\(stored.1.count)"
@@ -78,6 +85,7 @@ struct AssessmentController {
     func createLink(patient: PatientID, instruments names: [String], context: MeasurementContext, who: AuditContext) async throws
         -> (token: String, link: SelfReportLink)
     {
+        let library = try await catalog.library()
         guard !names.isEmpty else { throw ValidationError(field: "instruments", message: "choose at least one instrument") }
         var ids: [String] = []
         for name in names {
@@ -115,6 +123,7 @@ struct AssessmentController {
     // MARK: - Staff pages
 
     @Sendable func entryPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = try await catalog.library()
         let id = try patientID(context)
         let instrument = try library.instrument(named: request.query("instrument") ?? "gad7")
         let clinicID = store.clinicID
@@ -123,11 +132,13 @@ struct AssessmentController {
         }
         return pages.render(
             "assessment-form", title: "\(instrument.shortName) for \(patient.demographics.displayName)",
-            entryValues(instrument: instrument, patient: patient, answers: [:]), context: context
+            entryValues(instrument: instrument, patient: patient, answers: [:], library: library), context: context
         )
     }
 
-    private func entryValues(instrument: Instrument, patient: Patient, answers: [String: Int], error: APIError? = nil) -> [String: Any] {
+    private func entryValues(
+        instrument: Instrument, patient: Patient, answers: [String: Int], library: InstrumentLibrary, error: APIError? = nil
+    ) -> [String: Any] {
         [
             "patient": ["id": patient.id.rawValue, "name": patient.demographics.displayName, "mrn": patient.demographics.mrn],
             "instrument": instrumentValues(instrument, answers: answers),
@@ -155,6 +166,7 @@ struct AssessmentController {
     }
 
     @Sendable func recordFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = try await catalog.library()
         let id = try patientID(context)
         let form = FormBody.parse(context.body)
         let instrument = try library.instrument(named: form["instrument"] ?? "")
@@ -180,7 +192,7 @@ struct AssessmentController {
             }
             return pages.render(
                 "assessment-form", title: instrument.shortName,
-                entryValues(instrument: instrument, patient: patient, answers: given, error: apiError),
+                entryValues(instrument: instrument, patient: patient, answers: given, library: library, error: apiError),
                 context: context, status: apiError.status
             )
         }
@@ -279,6 +291,7 @@ struct AssessmentController {
     private func renderPatient(token: String, link: SelfReportLink, context: AppRequestContext, crisis: Bool, error: String? = nil) async throws
         -> Response
     {
+        let library = try await catalog.library()
         let settings = try await policy().selfReport
         guard let next = link.nextInstrument else {
             return pages.render(
@@ -302,6 +315,7 @@ struct AssessmentController {
 
     /// Saves one answer as soon as it is given, so a phone that dies mid-way loses nothing.
     @Sendable func patientAnswer(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = try await catalog.library()
         do {
             let (_, link) = try await usableLink(context)
             let form = FormBody.parse(context.body)
@@ -342,6 +356,7 @@ struct AssessmentController {
 
     /// Submits the current instrument: merges the answers posted with those saved, scores, stores, raises alerts.
     @Sendable func patientSubmit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = try await catalog.library()
         do {
             let (token, link) = try await usableLink(context)
             let form = FormBody.parse(context.body)
@@ -455,6 +470,7 @@ struct AssessmentController {
     }
 
     @Sendable func listInstruments(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let library = try await catalog.library()
         struct Summary: Encodable {
             let id: String
             let title: String
@@ -471,7 +487,8 @@ struct AssessmentController {
     }
 
     @Sendable func showInstrument(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try jsonResponse(try library.instrument(named: try context.parameters.require("instrument")))
+        let library = try await catalog.library()
+        return try jsonResponse(try library.instrument(named: try context.parameters.require("instrument")))
     }
 
     @Sendable func listResponses(_ request: Request, context: AppRequestContext) async throws -> Response {

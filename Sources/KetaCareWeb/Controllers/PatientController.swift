@@ -78,6 +78,12 @@ struct PatientController {
         let alerts: [StoredSafetyAlert]
         /// The clinic's current policy: outcome definitions on the chart come from it, never from the seed.
         let policy: ClinicPolicy
+        /// The responsible prescriber (safety alerts are routed to them), if assigned.
+        let prescriber: CareTeamAssignment?
+        /// Current diagnoses, primary first.
+        let diagnoses: [PatientDiagnosis]
+        /// Active prescriber accounts, for the assignment form.
+        let prescribers: [StaffUser]
     }
 
     func loadChart(_ id: PatientID, context: AppRequestContext, channel: String) async throws -> ChartData {
@@ -93,10 +99,13 @@ struct PatientController {
             let responses = try await MeasurementRepository.responses(patient: id, clinicID: clinicID, on: db)
             let alerts = try await MeasurementRepository.alerts(patient: id, includeAcknowledged: true, limit: 50, clinicID: clinicID, on: db)
             let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
+            let prescriber = try await CareTeamRepository.prescriber(of: id, clinicID: clinicID, on: db)
+            let diagnoses = try await DiagnosisRepository.current(of: id, clinicID: clinicID, on: db)
+            let prescribers = try await UserRepository.list(clinicID: clinicID, on: db).filter { $0.role == .prescriber && !$0.isDisabled }
             return Audited(
                 ChartData(
                     patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts,
-                    policy: policy
+                    policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers
                 ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
@@ -267,6 +276,26 @@ struct PatientController {
                 }
             } ?? [],
             "contexts": MeasurementContext.common.map { ["value": $0.description, "label": $0.label] },
+            "prescriber": data.prescriber.map { a in
+                [
+                    "displayName": data.prescribers.first { $0.username == a.username }?.displayName ?? a.username,
+                    "since": pages.dateTime(a.assignedAt),
+                    "by": a.assignedBy,
+                ]
+            } as Any,
+            "prescribers": data.prescribers.map {
+                ["username": $0.username, "displayName": $0.displayName, "selected": $0.username == data.prescriber?.username]
+            },
+            "canAssign": dependencies.matrix.allows(role, .assignCareTeam),
+            "canDiagnose": dependencies.matrix.allows(role, .recordDiagnosis),
+            "hasDiagnoses": !data.diagnoses.isEmpty,
+            "diagnoses": data.diagnoses.map {
+                [
+                    "id": $0.id, "patientID": p.id.rawValue, "code": $0.code, "group": $0.group.label, "isPrimary": $0.isPrimary,
+                    "at": pages.dateTime($0.recordedAt), "by": $0.recordedBy,
+                ] as [String: Any]
+            },
+            "diagnosisCodes": CareController.commonCodes.map { ["code": $0.0, "label": $0.1] },
         ].merging(AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)) { a, _ in a }
     }
 

@@ -72,22 +72,22 @@ struct SystemController {
         var seen = Set<String>()
         let recentIDs = recent.compactMap(\.patientID).filter { seen.insert($0).inserted }.prefix(8)
         let patients = try await store.database.read { db in
-            var found: [Patient] = []
-            for id in recentIDs {
-                if let p = try await PatientRepository.find(id: PatientID(id), clinicID: clinicID, on: db) { found.append(p) }
-            }
-            return found
+            try await PatientRepository.find(ids: recentIDs.map(PatientID.init), clinicID: clinicID, on: db)
         }
         let count = try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) }
-        // Open safety alerts go to prescribers (and are visible to everyone who reads charts) until acknowledged.
-        let alerts = try await store.database.read { db in
-            let open = try await MeasurementRepository.alerts(limit: 50, clinicID: clinicID, on: db)
-            var names: [String: String] = [:]
-            for alert in open where names[alert.patientID.rawValue] == nil {
-                names[alert.patientID.rawValue] = try await PatientRepository.find(id: alert.patientID, clinicID: clinicID, on: db)?.demographics
-                    .displayName
+        // Open safety alerts are routed to the patient's responsible prescriber (to every prescriber when none is assigned);
+        // everyone who reads charts sees the rest under "other open alerts" so nothing is hidden.
+        let routed = try await store.database.read { db in try await MeasurementRepository.openAlertsRouted(limit: 100, clinicID: clinicID, on: db) }
+        let role = context.session!.user.role
+        let isMine: (RoutedAlert) -> Bool = { role != .prescriber || $0.prescriber == actor || $0.prescriber == nil }
+        let mine = routed.filter(isMine)
+        let others = routed.filter { !isMine($0) }
+        func values(_ list: [RoutedAlert]) -> [[String: Any]] {
+            list.map { r in
+                AssessmentSummary.alertValues(r.alert, pages: dependencies.pages).merging([
+                    "patientName": r.patientName, "routedTo": r.prescriber ?? "all prescribers (none assigned)",
+                ]) { a, _ in a }
             }
-            return open.map { alert in (alert, names[alert.patientID.rawValue] ?? "patient") }
         }
         return dependencies.pages.render(
             "dashboard", title: "Dashboard",
@@ -95,10 +95,9 @@ struct SystemController {
                 "patientCount": count,
                 "recent": patients.map { ["id": $0.id.rawValue, "name": $0.demographics.displayName, "mrn": $0.demographics.mrn] },
                 "hasRecent": !patients.isEmpty,
-                "hasAlerts": !alerts.isEmpty,
-                "alerts": alerts.map { alert, name in
-                    AssessmentSummary.alertValues(alert, pages: dependencies.pages).merging(["patientName": name]) { a, _ in a }
-                },
+                "hasAlerts": !mine.isEmpty, "alerts": values(mine),
+                "alertsTitle": role == .prescriber ? "Safety alerts for your patients" : "Open safety alerts",
+                "hasOtherAlerts": !others.isEmpty, "otherAlerts": values(others), "otherCount": others.count,
                 "canCreate": dependencies.matrix.allows(context.session!.user.role, .createPatient),
             ],
             context: context

@@ -18,12 +18,14 @@ enum AssessmentSummary {
             let points = list.compactMap { r in r.score.total.map { TrajectoryChart.Point(date: r.answeredAt, total: $0) } }
             let range = instrument.scoring.totalRange.map { $0.min...$0.max } ?? 0...(points.map(\.total).max() ?? 1)
             let criteria = policy.outcomes.criteria(for: instrument)
-            // Outcomes until sessions exist: baseline is the last "baseline" score (else the first), treatment starts after it.
-            let baselineResponse = list.last { $0.context == MeasurementContext.baseline.description } ?? list.first!
-            let firstTreatment =
-                list.first { $0.answeredAt > baselineResponse.answeredAt }?.answeredAt ?? baselineResponse.answeredAt.addingTimeInterval(1)
-            let report = Trajectory(points.map { ScorePoint(date: $0.date, total: $0.total) })
-                .evaluate(firstTreatment: firstTreatment, criteria: criteria, windowDays: policy.outcomes.baselineWindowDays.value)
+            let report = PatientOutcome.evaluate(
+                list.compactMap { r in
+                    r.score.total.map {
+                        ScoredAdministration(date: r.answeredAt, total: $0, isBaseline: r.context == MeasurementContext.baseline.description)
+                    }
+                },
+                firstTreatment: nil, criteria: criteria, windowDays: policy.outcomes.baselineWindowDays.value
+            )
             var responseLine: Int?
             if let baseline = report.baseline?.total, let rule = criteria.response, rule.kind == .percentReduction {
                 responseLine = Int((Double(baseline) * (1 - rule.threshold / 100)).rounded(.down))

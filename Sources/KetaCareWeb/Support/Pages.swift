@@ -36,6 +36,8 @@ struct Pages: Sendable {
                 "audit": matrix.allows(role, .readAudit),
                 "users": matrix.allows(role, .manageUsers),
                 "policy": matrix.allows(role, .reviewPolicy),
+                "outcomes": matrix.allows(role, .readOutcomes),
+                "instruments": matrix.allows(role, .manageInstruments),
             ]
         }
         let html =

@@ -46,6 +46,7 @@ final class RouteRegistrar {
     func get(_ path: String, _ permission: Permission?, _ handler: @escaping Handler) { add(.get, path, permission, handler) }
     func post(_ path: String, _ permission: Permission?, _ handler: @escaping Handler) { add(.post, path, permission, handler) }
     func patch(_ path: String, _ permission: Permission?, _ handler: @escaping Handler) { add(.patch, path, permission, handler) }
+    func put(_ path: String, _ permission: Permission?, _ handler: @escaping Handler) { add(.put, path, permission, handler) }
 
     func add(_ method: HTTPRequest.Method, _ path: String, _ permission: Permission?, _ handler: @escaping Handler) {
         let spec = RouteSpec(method: method, path: path, permission: permission)

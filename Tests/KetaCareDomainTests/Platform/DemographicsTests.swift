@@ -151,11 +151,14 @@ struct PatientSearchTests {
 struct AccessMatrixTests {
     /// The whole matrix as a table: role → permissions it holds. Anything not listed is refused.
     static let expected: [Role: Set<Permission>] = [
-        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy],
-        .prescriber: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy],
+        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments],
+        .prescriber: [
+            .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
+            .recordDiagnosis, .readOutcomes,
+        ],
         .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
-        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport],
-        .compliance: [.readPatient, .readAudit],
+        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam],
+        .compliance: [.readPatient, .readAudit, .readOutcomes],
     ]
 
     @Test(arguments: Role.allCases)
