@@ -138,7 +138,7 @@ struct OutcomeCohortTests {
                 }
             }
             for name in ["dr.a", "DR.B"] {
-                try await store.database.write { db in
+                _ = try await store.database.write { db in
                     try await CareTeamRepository.assignPrescriber(
                         patient: p.id, username: name, reason: "intake", by: "desk", now: Date(), clinicID: clinicID, on: db)
                 }

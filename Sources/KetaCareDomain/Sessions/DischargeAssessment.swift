@@ -1,0 +1,257 @@
+public import Foundation
+
+/// The discharge rules for one monitoring profile (DOMAIN.md §7.1).
+public struct DischargeRule: Codable, Sendable, Equatable {
+    /// The profile.
+    public var profile: MonitoringProfile
+    /// Minimum observation, in minutes.
+    public var minimumMinutes: Sourced<Int>
+    /// What the minimum is counted from (Spravato: the first device; racemic: end of infusion or injection).
+    public var anchor: MonitoringAnchor
+    /// Whether the minimum is a hard rule no override can shorten (Spravato label).
+    public var minimumIsHard: Sourced<Bool>
+
+    /// Creates a rule.
+    public init(profile: MonitoringProfile, minimumMinutes: Sourced<Int>, anchor: MonitoringAnchor, minimumIsHard: Sourced<Bool>) {
+        self.profile = profile
+        self.minimumMinutes = minimumMinutes
+        self.anchor = anchor
+        self.minimumIsHard = minimumIsHard
+    }
+}
+
+/// The clinic's discharge settings (DOMAIN.md §7; Appendix B `discharge.*`).
+public struct DischargePolicy: Codable, Sendable, Equatable {
+    /// Per-profile minimum observation.
+    public var rules: [DischargeRule]
+    /// The score the clinic uses.
+    public var instrument: Sourced<DischargeInstrument>
+    /// Aldrete cutoff (≥9).
+    public var aldreteCutoff: Sourced<Int>
+    /// PADSS cutoff (≥9).
+    public var padssCutoff: Sourced<Int>
+    /// The Aldrete circulation item's form and bands.
+    public var aldreteCirculation: AldreteCirculationRule
+    /// The PADSS variant.
+    public var padss: PADSSRules
+    /// Thresholds the latest vitals must not cross at discharge (§7.4: below the §6.5 warning thresholds).
+    public var vitalThresholds: [VitalThreshold<AlertLevel>]
+    /// Roles that may override unmet criteria (prescriber).
+    public var overrideRoles: Sourced<[Role]>
+
+    /// Creates discharge settings.
+    public init(
+        rules: [DischargeRule], instrument: Sourced<DischargeInstrument>, aldreteCutoff: Sourced<Int>, padssCutoff: Sourced<Int>,
+        aldreteCirculation: AldreteCirculationRule, padss: PADSSRules, vitalThresholds: [VitalThreshold<AlertLevel>],
+        overrideRoles: Sourced<[Role]>
+    ) {
+        self.rules = rules
+        self.instrument = instrument
+        self.aldreteCutoff = aldreteCutoff
+        self.padssCutoff = padssCutoff
+        self.aldreteCirculation = aldreteCirculation
+        self.padss = padss
+        self.vitalThresholds = vitalThresholds
+        self.overrideRoles = overrideRoles
+    }
+
+    /// The rule for a profile.
+    public func rule(for profile: MonitoringProfile) -> DischargeRule? { rules.first { $0.profile == profile } }
+
+    /// The cutoff for an instrument.
+    public func cutoff(for instrument: DischargeInstrument) -> Int {
+        switch instrument {
+        case .aldrete: aldreteCutoff.value
+        case .padss: padssCutoff.value
+        }
+    }
+}
+
+/// A discharge criterion from the checklist (DOMAIN.md §7.4).
+public enum DischargeCriterion: String, Codable, Sendable, CaseIterable {
+    /// 1. Minimum time elapsed (§7.1).
+    case minimumObservation = "minimum_observation"
+    /// 2. MOAA/S = 5 or equal to pre-dose.
+    case sedationResolved = "sedation_resolved"
+    /// 3. Discharge score at or above the cutoff, with the clinic's instrument.
+    case score
+    /// 4. Latest vitals below the warning thresholds.
+    case vitals
+    /// 5. No unresolved critical alert.
+    case alertsResolved = "alerts_resolved"
+    /// 6. Escort or transport confirmed.
+    case escort
+    /// 7. Driving advice acknowledged.
+    case drivingAdvice = "driving_advice"
+    /// 8. Spravato: REMS form data complete.
+    case remsForm = "rems_form"
+}
+
+/// One unmet criterion and why.
+public struct UnmetDischargeCriterion: Codable, Sendable, Equatable {
+    /// The criterion.
+    public var criterion: DischargeCriterion
+    /// Why it is unmet.
+    public var reason: String
+
+    /// Creates an unmet criterion.
+    public init(_ criterion: DischargeCriterion, _ reason: String) {
+        self.criterion = criterion
+        self.reason = reason
+    }
+}
+
+/// A prescriber's override of unmet discharge criteria (issue #5: "Override needs a prescriber and a reason").
+public struct DischargeOverride: Codable, Sendable, Equatable {
+    /// Staff identifier.
+    public var by: String
+    /// Their role.
+    public var role: Role
+    /// Why discharge is safe anyway.
+    public var reason: String
+    /// When.
+    public var at: Date
+
+    /// Creates an override record (validated by ``DischargeAssessment/evaluate(_:override:policy:)``).
+    public init(by: String, role: Role, reason: String, at: Date) {
+        self.by = by
+        self.role = role
+        self.reason = reason
+        self.at = at
+    }
+}
+
+/// The outcome of a discharge assessment.
+public struct DischargeDecision: Codable, Sendable, Equatable {
+    /// Whether the patient may be discharged now (criteria met, or validly overridden).
+    public var isReady: Bool
+    /// Unmet criteria (kept even when overridden, for the record).
+    public var unmet: [UnmetDischargeCriterion]
+    /// When the minimum observation ends.
+    public var minimumObservationEndsAt: Date
+    /// The time the patient became ready: the assessment time when ready, else `nil`. The caller records the first one.
+    public var readyAt: Date?
+    /// The override that made the patient ready, if one was needed.
+    public var override: DischargeOverride?
+}
+
+/// Everything the discharge assessment looks at (DOMAIN.md §7.1, §7.4).
+public struct DischargeAssessment: Codable, Sendable, Equatable {
+    /// The route given.
+    public var route: DosingRoute
+    /// Start of dosing (first device for Spravato).
+    public var dosingStart: Date
+    /// End of dosing (infusion stop or injection).
+    public var dosingEnd: Date
+    /// The time of the assessment.
+    public var now: Date
+    /// The latest vitals set.
+    public var latestVitals: VitalSigns?
+    /// The pre-dose vitals set (for rise thresholds).
+    public var preDoseVitals: VitalSigns?
+    /// The latest MOAA/S rating.
+    public var latestMOAAS: Int?
+    /// The pre-dose MOAA/S rating.
+    public var preDoseMOAAS: Int?
+    /// The discharge score.
+    public var score: DischargeScore?
+    /// Whether any critical alert is still unacknowledged or unresolved.
+    public var hasUnresolvedCriticalAlert: Bool
+    /// Escort or transport present.
+    public var escortPresent: Bool
+    /// Driving advice acknowledged.
+    public var drivingAdviceAcknowledged: Bool
+    /// Spravato: REMS Patient Monitoring Form data complete (ignored for other products).
+    public var remsFormComplete: Bool
+
+    /// Creates the assessment input.
+    public init(
+        route: DosingRoute, dosingStart: Date, dosingEnd: Date, now: Date, latestVitals: VitalSigns?, preDoseVitals: VitalSigns?,
+        latestMOAAS: Int?, preDoseMOAAS: Int?, score: DischargeScore?, hasUnresolvedCriticalAlert: Bool, escortPresent: Bool,
+        drivingAdviceAcknowledged: Bool, remsFormComplete: Bool
+    ) {
+        self.route = route
+        self.dosingStart = dosingStart
+        self.dosingEnd = dosingEnd
+        self.now = now
+        self.latestVitals = latestVitals
+        self.preDoseVitals = preDoseVitals
+        self.latestMOAAS = latestMOAAS
+        self.preDoseMOAAS = preDoseMOAAS
+        self.score = score
+        self.hasUnresolvedCriticalAlert = hasUnresolvedCriticalAlert
+        self.escortPresent = escortPresent
+        self.drivingAdviceAcknowledged = drivingAdviceAcknowledged
+        self.remsFormComplete = remsFormComplete
+    }
+
+    /// Ready, or the unmet criteria; an override must come from an allowed role with a reason and cannot shorten a hard minimum.
+    public static func evaluate(
+        _ input: DischargeAssessment, override: DischargeOverride? = nil, policy: SessionPolicy
+    ) throws(SessionError) -> DischargeDecision {
+        let profile = MonitoringProfile(route: input.route)
+        guard let rule = policy.discharge.rule(for: profile) else {
+            throw SessionError(.outOfRange, field: "route", message: "no discharge rule is configured for \(profile.rawValue)")
+        }
+        let anchor = rule.anchor == .dosingStart ? input.dosingStart : input.dosingEnd
+        let endsAt = anchor.addingTimeInterval(Double(rule.minimumMinutes.value) * 60)
+        let unmet = input.unmetCriteria(minimumEndsAt: endsAt, rule: rule, policy: policy)
+        if unmet.isEmpty {
+            return DischargeDecision(isReady: true, unmet: [], minimumObservationEndsAt: endsAt, readyAt: input.now, override: nil)
+        }
+        guard let override else {
+            return DischargeDecision(isReady: false, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: nil, override: nil)
+        }
+        guard policy.discharge.overrideRoles.value.contains(override.role) else {
+            let roles = policy.discharge.overrideRoles.value.map(\.rawValue).joined(separator: ", ")
+            throw SessionError(
+                .roleNotAllowed, field: "override.role", message: "a discharge override needs one of: \(roles); got \(override.role.rawValue)")
+        }
+        _ = try SessionError.requireText(override.reason, field: "override.reason", what: "why discharge is safe despite unmet criteria")
+        _ = try SessionError.requireText(override.by, field: "override.by", what: "the prescriber overriding")
+        if rule.minimumIsHard.value, unmet.contains(where: { $0.criterion == .minimumObservation }) {
+            return DischargeDecision(isReady: false, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: nil, override: nil)
+        }
+        return DischargeDecision(isReady: true, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: input.now, override: override)
+    }
+
+    private func unmetCriteria(minimumEndsAt: Date, rule: DischargeRule, policy: SessionPolicy) -> [UnmetDischargeCriterion] {
+        var unmet: [UnmetDischargeCriterion] = []
+        // DOMAIN.md §7.1: the minimum is "at least", so exactly at the end is met.
+        if now < minimumEndsAt {
+            let remaining = Int((minimumEndsAt.timeIntervalSince(now) / 60).rounded(.up))
+            unmet.append(
+                .init(.minimumObservation, "minimum observation of \(rule.minimumMinutes.value) min not reached; \(remaining) min to go"))
+        }
+        switch (latestMOAAS, preDoseMOAAS) {
+        case (let latest?, let pre):
+            if latest != 5 && latest != pre { unmet.append(.init(.sedationResolved, "MOAA/S is \(latest); needs 5 or the pre-dose value")) }
+        case (nil, _): unmet.append(.init(.sedationResolved, "no MOAA/S rating recorded"))
+        }
+        let instrument = policy.discharge.instrument.value
+        let cutoff = policy.discharge.cutoff(for: instrument)
+        if let score {
+            if score.instrument != instrument {
+                unmet.append(.init(.score, "the clinic uses \(instrument.rawValue); got a \(score.instrument.rawValue) score"))
+            } else if score.total < cutoff {
+                unmet.append(.init(.score, "\(instrument.rawValue) total \(score.total) is below the cutoff \(cutoff)"))
+            }
+        } else {
+            unmet.append(.init(.score, "no \(instrument.rawValue) score recorded"))
+        }
+        if let latestVitals {
+            for alert in latestVitals.alerts(policy.discharge.vitalThresholds, baseline: preDoseVitals) {
+                unmet.append(.init(.vitals, "latest vitals cross \(alert.threshold)"))
+            }
+        } else {
+            unmet.append(.init(.vitals, "no vitals recorded"))
+        }
+        if hasUnresolvedCriticalAlert { unmet.append(.init(.alertsResolved, "a critical alert is unresolved")) }
+        if !escortPresent { unmet.append(.init(.escort, "escort or transport not present")) }
+        if !drivingAdviceAcknowledged { unmet.append(.init(.drivingAdvice, "driving advice not acknowledged")) }
+        if route.product == .esketamine, rule.profile == .spravato, policy.remsEnabled.value, !remsFormComplete {
+            unmet.append(.init(.remsForm, "REMS Patient Monitoring Form data incomplete"))
+        }
+        return unmet
+    }
+}

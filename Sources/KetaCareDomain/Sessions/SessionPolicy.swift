@@ -1,0 +1,343 @@
+public import Foundation
+
+/// Every threshold, schedule and cutoff the session run-sheet uses, as data seeded from DOMAIN.md §3.5, §6, §7, §8.
+///
+/// Each value carries its provenance so the UI can flag what the clinic must review. Decodes field by field with the seed as
+/// fallback, so a stored policy written before a field existed still loads.
+public struct SessionPolicy: Codable, Sendable, Equatable {
+    /// Roles that may move a session between states (nurses and prescribers; discharge is signed by a licensed clinician, §7.4).
+    public var transitionRoles: Sourced<[Role]>
+    /// Plausibility ranges for vitals entry.
+    public var plausibility: VitalPlausibility
+    /// In-session alert thresholds (DOMAIN.md §6.5; Appendix B `alerts.*`).
+    public var alerts: [VitalThreshold<AlertLevel>]
+    /// Pre-dose checklist rules.
+    public var preDose: PreDosePolicy
+    /// Vitals schedules (DOMAIN.md §6.2–6.3).
+    public var monitoring: MonitoringPolicy
+    /// CADSS and MOAA/S timing and thresholds (DOMAIN.md §6.4, §1.7–1.8).
+    public var assessments: AssessmentPolicy
+    /// The side-effect checklist.
+    public var sideEffects: [SideEffectItem]
+    /// Discharge rules (DOMAIN.md §7).
+    public var discharge: DischargePolicy
+    /// Adverse-event reporting duties (DOMAIN.md §8.5).
+    public var reporting: [ReportingRule]
+    /// Long-term safety watch.
+    public var safetyWatch: SafetyWatchPolicy
+    /// Whether Spravato REMS features are on (Appendix B `rems.enabled`).
+    public var remsEnabled: Sourced<Bool>
+
+    /// Creates a session policy.
+    public init(
+        transitionRoles: Sourced<[Role]>, plausibility: VitalPlausibility, alerts: [VitalThreshold<AlertLevel>], preDose: PreDosePolicy,
+        monitoring: MonitoringPolicy, assessments: AssessmentPolicy, sideEffects: [SideEffectItem], discharge: DischargePolicy,
+        reporting: [ReportingRule], safetyWatch: SafetyWatchPolicy, remsEnabled: Sourced<Bool>
+    ) {
+        self.transitionRoles = transitionRoles
+        self.plausibility = plausibility
+        self.alerts = alerts
+        self.preDose = preDose
+        self.monitoring = monitoring
+        self.assessments = assessments
+        self.sideEffects = sideEffects
+        self.discharge = discharge
+        self.reporting = reporting
+        self.safetyWatch = safetyWatch
+        self.remsEnabled = remsEnabled
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case transitionRoles, plausibility, alerts, preDose, monitoring, assessments, sideEffects, discharge, reporting, safetyWatch,
+            remsEnabled
+    }
+
+    /// Decodes a stored policy; a missing field takes its seed value.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let seed = Self.seed
+        transitionRoles = try c.decodeIfPresent(Sourced<[Role]>.self, forKey: .transitionRoles) ?? seed.transitionRoles
+        plausibility = try c.decodeIfPresent(VitalPlausibility.self, forKey: .plausibility) ?? seed.plausibility
+        alerts = try c.decodeIfPresent([VitalThreshold<AlertLevel>].self, forKey: .alerts) ?? seed.alerts
+        preDose = try c.decodeIfPresent(PreDosePolicy.self, forKey: .preDose) ?? seed.preDose
+        monitoring = try c.decodeIfPresent(MonitoringPolicy.self, forKey: .monitoring) ?? seed.monitoring
+        assessments = try c.decodeIfPresent(AssessmentPolicy.self, forKey: .assessments) ?? seed.assessments
+        sideEffects = try c.decodeIfPresent([SideEffectItem].self, forKey: .sideEffects) ?? seed.sideEffects
+        discharge = try c.decodeIfPresent(DischargePolicy.self, forKey: .discharge) ?? seed.discharge
+        reporting = try c.decodeIfPresent([ReportingRule].self, forKey: .reporting) ?? seed.reporting
+        safetyWatch = try c.decodeIfPresent(SafetyWatchPolicy.self, forKey: .safetyWatch) ?? seed.safetyWatch
+        remsEnabled = try c.decodeIfPresent(Sourced<Bool>.self, forKey: .remsEnabled) ?? seed.remsEnabled
+    }
+
+    /// The values KetaCare ships with.
+    public static let seed = SessionPolicy(
+        transitionRoles: Sourced([.nurse, .prescriber], .designDefault),
+        plausibility: .seed,
+        alerts: alertSeed,
+        preDose: .seed,
+        monitoring: .seed,
+        assessments: .seed,
+        sideEffects: SideEffectItem.seed,
+        discharge: .seed,
+        reporting: ReportingRule.seed,
+        safetyWatch: .seed,
+        remsEnabled: Sourced(true, .sourced("DOMAIN.md Appendix B rems.enabled; §8.5"))
+    )
+
+    /// DOMAIN.md §6.5, one row per signal and level.
+    static let alertSeed: [VitalThreshold<AlertLevel>] = {
+        let bpWarning = "Recheck in 5 min; notify clinician"
+        let bpCritical = "Pause/stop infusion (IV); clinician at bedside; consider treatment"
+        let rise = Provenance.sourced("DOMAIN.md §6.5 [Spravato USPI W&P]")
+        return [
+            VitalThreshold(
+                key: "alerts.sbp.warning", signal: .systolic, comparison: .atLeast, limit: 160, level: .warning, action: bpWarning,
+                provenance: .designDefault),
+            VitalThreshold(
+                key: "alerts.dbp.warning", signal: .diastolic, comparison: .atLeast, limit: 100, level: .warning, action: bpWarning,
+                provenance: .designDefault),
+            VitalThreshold(
+                key: "alerts.sbp.critical", signal: .systolic, comparison: .atLeast, limit: 180, level: .stopDosing, action: bpCritical,
+                provenance: .designDefault),
+            VitalThreshold(
+                key: "alerts.dbp.critical", signal: .diastolic, comparison: .atLeast, limit: 110, level: .stopDosing, action: bpCritical,
+                provenance: .designDefault),
+            VitalThreshold(
+                key: "alerts.sbp_rise.warning", signal: .systolicRise, comparison: .atLeast, limit: 40, level: .warning, action: "Recheck; notify",
+                provenance: rise),
+            VitalThreshold(
+                key: "alerts.dbp_rise.warning", signal: .diastolicRise, comparison: .atLeast, limit: 25, level: .warning,
+                action: "Recheck; notify", provenance: rise),
+            VitalThreshold(
+                key: "alerts.hr.high", signal: .heartRate, comparison: .above, limit: 110, level: .warning, action: "Recheck; notify",
+                provenance: .unconfirmed),  // DOMAIN.md §6.5: 110 attributed to Sanacora 2017 (Appendix A item 1)
+            VitalThreshold(
+                key: "alerts.hr.low", signal: .heartRate, comparison: .below, limit: 50, level: .warning, action: "Recheck; notify",
+                provenance: .designDefault),
+            VitalThreshold(
+                key: "alerts.spo2.warning", signal: .spo2, comparison: .below, limit: 92, level: .warning,
+                action: "Stimulate, reposition, recheck", provenance: .designDefault),
+            VitalThreshold(
+                key: "alerts.spo2.critical", signal: .spo2, comparison: .below, limit: 90, level: .stopDosing,
+                action: "Stop infusion; supplemental O2; clinician at bedside", provenance: .designDefault),
+            VitalThreshold(
+                key: "alerts.rr.warning", signal: .respiratoryRate, comparison: .below, limit: 10, level: .warning,
+                action: "Stimulate; assess airway", provenance: .unconfirmed),  // Appendix A item 23: no source
+            VitalThreshold(
+                key: "alerts.rr.critical", signal: .respiratoryRate, comparison: .below, limit: 8, level: .stopDosing,
+                action: "Stimulate; assess airway; stop dosing", provenance: .unconfirmed),
+        ]
+    }()
+}
+
+/// Pre-dose checklist rules (issue #5; DOMAIN.md §3.3, §3.5, §4.4).
+public struct PreDosePolicy: Codable, Sendable, Equatable {
+    /// The blood-pressure gate (Appendix B `eligibility.bp.preDose.*`).
+    public var bloodPressureGate: [VitalThreshold<PreDoseBloodPressureGate>]
+    /// An eligibility screen older than this must be repeated.
+    public var eligibilityMaxAgeDays: Sourced<Int>
+    /// Pre-dose vitals older than this must be retaken.
+    public var vitalsMaxAgeMinutes: Sourced<Int>
+    /// Whether fasting must be confirmed.
+    public var requiresFasting: Sourced<Bool>
+    /// Whether an escort must be confirmed (§3.3 hard stop until arranged).
+    public var requiresEscort: Sourced<Bool>
+    /// Roles that may verify a dose order (the second clinician).
+    public var verifierRoles: Sourced<[Role]>
+
+    /// Creates pre-dose rules.
+    public init(
+        bloodPressureGate: [VitalThreshold<PreDoseBloodPressureGate>], eligibilityMaxAgeDays: Sourced<Int>, vitalsMaxAgeMinutes: Sourced<Int>,
+        requiresFasting: Sourced<Bool>, requiresEscort: Sourced<Bool>, verifierRoles: Sourced<[Role]>
+    ) {
+        self.bloodPressureGate = bloodPressureGate
+        self.eligibilityMaxAgeDays = eligibilityMaxAgeDays
+        self.vitalsMaxAgeMinutes = vitalsMaxAgeMinutes
+        self.requiresFasting = requiresFasting
+        self.requiresEscort = requiresEscort
+        self.verifierRoles = verifierRoles
+    }
+
+    /// DOMAIN.md §3.5 and the DESIGN DEFAULT freshness rules.
+    public static let seed: PreDosePolicy = {
+        let guide = Provenance.sourced("DOMAIN.md §3.5 [Spravato USPI §2 / W&P]: >140/90 general guide")
+        let caution = "Weigh the short-term BP rise against benefit; consider delaying; prescriber acknowledges"
+        let hold = "Repeat after 5–10 min rest; dosing needs a prescriber override with a reason"
+        let block = "No dosing today (medical-director override only)"
+        return PreDosePolicy(
+            bloodPressureGate: [
+                VitalThreshold(
+                    key: "eligibility.bp.preDose.warn.sbp", signal: .systolic, comparison: .above, limit: 140, level: .caution, action: caution,
+                    provenance: guide),
+                VitalThreshold(
+                    key: "eligibility.bp.preDose.warn.dbp", signal: .diastolic, comparison: .above, limit: 90, level: .caution, action: caution,
+                    provenance: guide),
+                VitalThreshold(
+                    key: "eligibility.bp.preDose.hold.sbp", signal: .systolic, comparison: .atLeast, limit: 160, level: .hold, action: hold,
+                    provenance: .designDefault),
+                VitalThreshold(
+                    key: "eligibility.bp.preDose.hold.dbp", signal: .diastolic, comparison: .atLeast, limit: 100, level: .hold, action: hold,
+                    provenance: .designDefault),
+                VitalThreshold(
+                    key: "eligibility.bp.preDose.block.sbp", signal: .systolic, comparison: .atLeast, limit: 180, level: .block, action: block,
+                    provenance: .designDefault),
+                VitalThreshold(
+                    key: "eligibility.bp.preDose.block.dbp", signal: .diastolic, comparison: .atLeast, limit: 110, level: .block, action: block,
+                    provenance: .designDefault),
+            ],
+            eligibilityMaxAgeDays: Sourced(90, .designDefault),
+            vitalsMaxAgeMinutes: Sourced(60, .designDefault),
+            requiresFasting: Sourced(true, .designDefault),  // DOMAIN.md §4.4 for Spravato; extended to racemic by design
+            requiresEscort: Sourced(true, .designDefault),  // DOMAIN.md §3.3
+            verifierRoles: Sourced([.prescriber, .nurse], .designDefault)
+        )
+    }()
+}
+
+/// Vitals schedules and their timing tolerances.
+public struct MonitoringPolicy: Codable, Sendable, Equatable {
+    /// One schedule per profile and measurement.
+    public var schedules: [MeasurementSchedule]
+    /// A set this many minutes before a timepoint satisfies it.
+    public var timepointToleranceMinutes: Sourced<Int>
+    /// A set is flagged overdue this many minutes after its due time.
+    public var overdueGraceMinutes: Sourced<Int>
+
+    /// Creates monitoring settings.
+    public init(schedules: [MeasurementSchedule], timepointToleranceMinutes: Sourced<Int>, overdueGraceMinutes: Sourced<Int>) {
+        self.schedules = schedules
+        self.timepointToleranceMinutes = timepointToleranceMinutes
+        self.overdueGraceMinutes = overdueGraceMinutes
+    }
+
+    /// The schedule for a profile and measurement, if any.
+    public func schedule(_ profile: MonitoringProfile, _ measurement: MonitoredMeasurement) -> MeasurementSchedule? {
+        schedules.first { $0.profile == profile && $0.measurement == measurement }
+    }
+
+    /// The next set due for a route and measurement, with this policy's tolerance and grace (see `MeasurementSchedule.nextDue`).
+    public func nextDue(
+        route: DosingRoute, measurement: MonitoredMeasurement, recorded: [Date], dosingStart: Date, dosingEnd: Date?, now: Date
+    ) -> MonitoringDue? {
+        schedule(MonitoringProfile(route: route), measurement)?.nextDue(
+            recorded: recorded, dosingStart: dosingStart, dosingEnd: dosingEnd, now: now,
+            timepointToleranceMinutes: timepointToleranceMinutes.value, overdueGraceMinutes: overdueGraceMinutes.value)
+    }
+
+    /// DOMAIN.md §6.2 (Spravato) and §6.3 (racemic DESIGN DEFAULTS).
+    public static let seed: MonitoringPolicy = {
+        let during = { (every: Int) in MonitoringInterval(anchor: .dosingStart, duringDosingOnly: true, everyMinutes: every) }
+        let after = MonitoringInterval(anchor: .dosingEnd, everyMinutes: 15)
+        let injection = [
+            MonitoringInterval(anchor: .dosingEnd, fromMinute: 0, untilMinute: 60, everyMinutes: 15),
+            MonitoringInterval(anchor: .dosingEnd, fromMinute: 60, everyMinutes: 30),
+        ]
+        return MonitoringPolicy(
+            schedules: [
+                MeasurementSchedule(
+                    profile: .spravato, measurement: .bloodPressure, timepoints: [MonitoringTimepoint(anchor: .dosingStart, minute: 40)],
+                    provenance: .sourced("DOMAIN.md §6.2 [Spravato USPI W&P Increase in BP]")),
+                MeasurementSchedule(profile: .infusion, measurement: .bloodPressure, intervals: [during(10), after], provenance: .designDefault),
+                MeasurementSchedule(profile: .infusion, measurement: .oximetry, intervals: [during(5), after], provenance: .designDefault),
+                MeasurementSchedule(
+                    profile: .infusion, measurement: .respiratoryRate, intervals: [MonitoringInterval(anchor: .dosingStart, everyMinutes: 15)],
+                    provenance: .designDefault),
+                MeasurementSchedule(profile: .injection, measurement: .bloodPressure, intervals: injection, provenance: .designDefault),
+                MeasurementSchedule(profile: .injection, measurement: .oximetry, intervals: injection, provenance: .designDefault),
+                MeasurementSchedule(profile: .injection, measurement: .respiratoryRate, intervals: injection, provenance: .designDefault),
+            ],
+            timepointToleranceMinutes: Sourced(5, .designDefault),
+            overdueGraceMinutes: Sourced(0, .designDefault)
+        )
+    }()
+}
+
+extension AssessmentPolicy {
+    /// DOMAIN.md §6.4 timing, §1.8 / §6.5 MOAA/S mapping, §1.7 CADSS rule.
+    public static let seed = AssessmentPolicy(
+        moaasEveryMinutes: Sourced(15, .designDefault),
+        moaasConsecutiveToResolve: Sourced(2, .designDefault),
+        cadssTimepoints: [
+            ProfileTimepoint(profile: .infusion, timepoint: MonitoringTimepoint(anchor: .dosingEnd, minute: 0), provenance: .designDefault),
+            ProfileTimepoint(profile: .spravato, timepoint: MonitoringTimepoint(anchor: .dosingStart, minute: 40), provenance: .designDefault),
+            // DOMAIN.md §6.4 names IV and Spravato only; injections borrow "about 40 min" after the dose.
+            ProfileTimepoint(profile: .injection, timepoint: MonitoringTimepoint(anchor: .dosingStart, minute: 40), provenance: .designDefault),
+        ],
+        moaasThresholds: [
+            ScoreThreshold(key: "alerts.moaas.note", comparison: .atMost, limit: 4, level: .info, action: "Note", provenance: .designDefault),
+            ScoreThreshold(
+                key: "alerts.moaas.warning", comparison: .atMost, limit: 3, level: .warning, action: "Alert the nurse", provenance: .designDefault),
+            ScoreThreshold(
+                key: "alerts.moaas.urgent", comparison: .atMost, limit: 2, level: .urgent,
+                action: "Clinician to the bedside; check pulse oximetry", provenance: .designDefault),
+            ScoreThreshold(
+                key: "alerts.moaas.emergency", comparison: .atMost, limit: 1, level: .emergency, action: "Emergency: airway",
+                provenance: .designDefault),
+        ],
+        cadssRiseAbovePreDose: ScoreThreshold(
+            key: "alerts.cadss.info", comparison: .above, limit: 4, level: .info, action: "Document; reassurance", provenance: .unconfirmed),
+        moaasRange: 0...5,
+        cadssRange: Sourced(0...92, .unconfirmed)  // DOMAIN.md §1.7: 23-item trial version, composition UNCONFIRMED
+    )
+}
+
+extension DischargePolicy {
+    /// DOMAIN.md §7.1–7.4.
+    public static let seed = DischargePolicy(
+        rules: [
+            DischargeRule(
+                profile: .spravato, minimumMinutes: Sourced(120, .sourced("DOMAIN.md §7.1 [Spravato USPI §2; REMS]")), anchor: .dosingStart,
+                minimumIsHard: Sourced(true, .sourced("DOMAIN.md §7.1 hard rule: ≥120 min after the first device"))),
+            DischargeRule(
+                profile: .infusion, minimumMinutes: Sourced(60, .designDefault), anchor: .dosingEnd,
+                minimumIsHard: Sourced(false, .designDefault)),  // DOMAIN.md §7.1; Appendix A item 23
+            DischargeRule(
+                profile: .injection, minimumMinutes: Sourced(60, .designDefault), anchor: .dosingEnd,
+                minimumIsHard: Sourced(false, .designDefault)),
+        ],
+        instrument: Sourced(.aldrete, .designDefault),  // DOMAIN.md §7.4 item 3
+        aldreteCutoff: Sourced(9, .sourced("DOMAIN.md §7.2 [Aldrete 1995]")),
+        padssCutoff: Sourced(9, .sourced("DOMAIN.md §7.3 [Chung 1995]")),
+        aldreteCirculation: AldreteCirculationRule(form: .percent, fullScoreMax: 20, zeroScoreFrom: 50, provenance: .designDefault),
+        padss: PADSSRules(
+            includesIntakeOutput: Sourced(true, .sourced("DOMAIN.md §7.3 [Chung 1995] original PADSS")),
+            bleedingNotApplicableScoresTwo: Sourced(false, .designDefault)),
+        vitalThresholds: SessionPolicy.alertSeed,  // DOMAIN.md §7.4 item 4: below the §6.5 warning thresholds
+        overrideRoles: Sourced([.prescriber], .sourced("issue #5: override needs a prescriber and a reason"))
+    )
+}
+
+extension SafetyWatchPolicy {
+    /// DESIGN DEFAULTS: no source gives cumulative limits; anchored on the trial schedules and label maxima (DOMAIN.md §4.4, §4.8, §5.1).
+    public static let seed = SafetyWatchPolicy(
+        windowDays: [7, 30, 90],
+        thresholds: [
+            WatchThreshold(
+                key: "watch.sessions.7d", windowDays: 7, metric: .sessions, limit: 3,
+                meaning: "more sessions in 7 days than the 3-per-week trial schedules", provenance: .designDefault),
+            WatchThreshold(
+                key: "watch.mg.7d", windowDays: 7, metric: .milligrams, limit: 168,
+                meaning: "more than two 84 mg Spravato sessions' worth in 7 days", provenance: .designDefault),
+            WatchThreshold(
+                key: "watch.mg_per_kg.7d", windowDays: 7, metric: .milligramsPerKilogram, limit: Decimal(string: "1.5")!,
+                meaning: "more than three 0.5 mg/kg sessions in 7 days", provenance: .designDefault),
+            WatchThreshold(
+                key: "watch.mg_per_kg.30d", windowDays: 30, metric: .milligramsPerKilogram, limit: 4,
+                meaning: "more than eight 0.5 mg/kg sessions in 30 days", provenance: .designDefault),
+            WatchThreshold(
+                key: "watch.sessions.30d", windowDays: 30, metric: .sessions, limit: 12, meaning: "more than 12 sessions in 30 days",
+                provenance: .designDefault),
+            WatchThreshold(
+                key: "watch.sessions.90d", windowDays: 90, metric: .sessions, limit: 24, meaning: "more than 24 sessions in 90 days",
+                provenance: .designDefault),
+            WatchThreshold(
+                key: "watch.missed.90d", windowDays: 90, metric: .missed, limit: 2, meaning: "3 or more missed sessions in 90 days",
+                provenance: .designDefault),
+            WatchThreshold(
+                key: "watch.early_requests.90d", windowDays: 90, metric: .earlyRequests, limit: 1,
+                meaning: "2 or more early-session requests in 90 days: review for misuse", provenance: .designDefault),
+        ],
+        bladderCheckInDays: Sourced(90, .designDefault),
+        cognitionCheckInDays: Sourced(180, .designDefault)
+    )
+}
