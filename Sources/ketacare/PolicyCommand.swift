@@ -47,6 +47,11 @@ struct PolicyCommand: AsyncParsableCommand {
                 } catch let error as DecodingError {
                     throw Fatal("\(file) is not a valid policy: \(PolicyCommand.describe(error))")
                 }
+                do {
+                    try policy.validate()
+                } catch let error as KetaCareDomain.ValidationError {
+                    throw Fatal("\(file) is not a valid policy: \(error.field): \(error.message)")
+                }
                 let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !why.isEmpty else { throw Fatal("--reason must say why the policy changes") }
                 try await db.withStore(logger: Logger(label: "ketacare")) { store in
