@@ -148,5 +148,72 @@ enum Schema {
                 "CREATE INDEX measurement_schedules_patient ON measurement_schedules (clinic_id, patient_id, ended_at)",
             ]
         },
+        Migration(version: 5, name: "intake, eligibility screening, consent, treatment plans, scheduling, message outbox") { _ in
+            [
+                """
+                CREATE TABLE intake_histories (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id), version BIGINT NOT NULL,
+                    history_json TEXT NOT NULL, source TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at BIGINT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX intake_histories_version ON intake_histories (clinic_id, patient_id, version)",
+                """
+                CREATE TABLE screening_results (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    history_version BIGINT NOT NULL, decision TEXT NOT NULL, rule_set_version BIGINT NOT NULL, result_json TEXT NOT NULL,
+                    trigger TEXT NOT NULL, screened_at BIGINT NOT NULL, screened_by TEXT NOT NULL, superseded_at BIGINT)
+                """,
+                "CREATE INDEX screening_results_patient ON screening_results (clinic_id, patient_id, screened_at)",
+                """
+                CREATE TABLE screening_overrides (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, screening_id TEXT NOT NULL REFERENCES screening_results(id),
+                    rule_id TEXT NOT NULL, override_json TEXT NOT NULL, recorded_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX screening_overrides_screening ON screening_overrides (clinic_id, screening_id)",
+                """
+                CREATE TABLE consent_documents (
+                    clinic_id TEXT NOT NULL, id TEXT NOT NULL, version BIGINT NOT NULL, document_json TEXT NOT NULL,
+                    created_by TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (clinic_id, id, version))
+                """,
+                """
+                CREATE TABLE consent_records (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id), route TEXT NOT NULL,
+                    record_json TEXT NOT NULL, signed_at BIGINT NOT NULL, withdrawn_at BIGINT, version BIGINT NOT NULL)
+                """,
+                "CREATE INDEX consent_records_patient ON consent_records (clinic_id, patient_id, route)",
+                """
+                CREATE TABLE treatment_plans (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id), route TEXT NOT NULL,
+                    phase TEXT NOT NULL, plan_json TEXT NOT NULL, version BIGINT NOT NULL, updated_by TEXT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX treatment_plans_patient ON treatment_plans (clinic_id, patient_id)",
+                """
+                CREATE TABLE chairs (
+                    clinic_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, is_active BIGINT NOT NULL, PRIMARY KEY (clinic_id, id))
+                """,
+                """
+                CREATE TABLE bookings (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id),
+                    plan_id TEXT NOT NULL REFERENCES treatment_plans(id), chair_id TEXT NOT NULL, nurse TEXT NOT NULL, route TEXT NOT NULL,
+                    starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL, status TEXT NOT NULL, note TEXT, checked_in_at BIGINT,
+                    escort_confirmed BIGINT NOT NULL DEFAULT 0, version BIGINT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX bookings_time ON bookings (clinic_id, starts_at)",
+                "CREATE INDEX bookings_patient ON bookings (clinic_id, patient_id, starts_at)",
+                """
+                CREATE TABLE booking_changes (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, booking_id TEXT NOT NULL REFERENCES bookings(id), change_json TEXT NOT NULL,
+                    changed_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX booking_changes_booking ON booking_changes (clinic_id, booking_id)",
+                """
+                CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT REFERENCES patients(id), kind TEXT NOT NULL,
+                    channel TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, due_at BIGINT NOT NULL,
+                    status TEXT NOT NULL, attempts BIGINT NOT NULL, last_error TEXT, next_attempt_at BIGINT NOT NULL, sent_at BIGINT,
+                    created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX outbox_pending ON outbox (status, next_attempt_at)",
+            ]
+        },
     ]
 }

@@ -43,8 +43,11 @@ public func buildRouter(
     UserController(dependencies: dependencies).register(routes)
     PolicyController(dependencies: dependencies).register(routes)
     CareController(dependencies: dependencies).register(routes)
+    PlanController(dependencies: dependencies).register(routes)
     let catalog = InstrumentCatalog(bundled: try SharedInstruments.library ?? InstrumentLibrary.bundled(), store: store)
-    AssessmentController(dependencies: dependencies, catalog: catalog).register(routes)
+    let assessments = AssessmentController(dependencies: dependencies, catalog: catalog)
+    assessments.register(routes)
+    IntakeController(dependencies: dependencies, assessments: assessments).register(routes)
     OutcomesController(dependencies: dependencies, catalog: catalog).register(routes)
     return (router, routes.specs)
 }
@@ -58,10 +61,19 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let (router, _) = try await buildRouter(store: store, configuration: configuration, now: now)
-    return Application(
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "KetaCare"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
+    let environment = ProcessInfo.processInfo.environment
+    if environment["KETACARE_OUTBOX"] != "off" {
+        let seconds = Double(environment["KETACARE_OUTBOX_INTERVAL_SECONDS"] ?? "") ?? 30
+        app.addServices(
+            MessageDelivery(
+                store: store, sender: MessageDelivery.sender(environment: environment, logger: logger), interval: .milliseconds(Int(seconds * 1000)),
+                logger: logger, now: now))
+    }
+    return app
 }

@@ -28,6 +28,20 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case readOutcomes
     /// Upload the licensed wording of an instrument the clinic holds a licence for.
     case manageInstruments
+    /// Enter or update the patient's intake history (re-screens eligibility).
+    case recordIntake
+    /// Override an absolute contraindication or acknowledge a relative one, with a documented reason.
+    case overrideScreening
+    /// Record a consent signature or its withdrawal.
+    case recordConsent
+    /// Publish new versions of the clinic's consent documents.
+    case manageConsentDocuments
+    /// Create, adjust, sign and move treatment plans through their phases.
+    case managePlans
+    /// Book, reschedule, cancel and check in sessions.
+    case manageSchedule
+    /// See the outgoing message queue (reminders, instructions, links) and its delivery failures.
+    case readOutbox
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -39,13 +53,13 @@ public struct AccessMatrix: Sendable {
 
     /// The matrix KetaCare ships with.
     public static let standard = AccessMatrix(grants: [
-        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments],
+        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments, .manageConsentDocuments, .readOutbox],
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
-            .recordDiagnosis, .readOutcomes,
+            .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule,
         ],
-        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
-        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam],
+        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule],
+        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule, .readOutbox],
         .compliance: [.readPatient, .readAudit, .readOutcomes],
     ])
 

@@ -89,6 +89,11 @@ struct AssessmentController {
         guard !names.isEmpty else { throw ValidationError(field: "instruments", message: "choose at least one instrument") }
         var ids: [String] = []
         for name in names {
+            // The intake history rides on the same single-use link (issue #4); it is a form, not an instrument.
+            if name.lowercased() == IntakeController.linkItem {
+                if !ids.contains(IntakeController.linkItem) { ids.append(IntakeController.linkItem) }
+                continue
+            }
             let instrument = try library.instrument(named: name)
             guard !instrument.needsLicensedText else {
                 throw ValidationError(
@@ -242,13 +247,13 @@ struct AssessmentController {
 
     // MARK: - Patient pages (no account: the link is the credential)
 
-    private func patientWho(_ context: AppRequestContext, _ link: SelfReportLink?) -> AuditContext {
+    func patientWho(_ context: AppRequestContext, _ link: SelfReportLink?) -> AuditContext {
         AuditContext(
             actor: link.map { "patient:\($0.patientID.rawValue.prefix(8))" } ?? "anonymous", role: "patient", clientAddress: context.clientAddress)
     }
 
     /// Loads a usable link, counting failures per client address so tokens cannot be guessed at speed.
-    private func usableLink(_ context: AppRequestContext) async throws -> (String, SelfReportLink) {
+    func usableLink(_ context: AppRequestContext) async throws -> (String, SelfReportLink) {
         let token = try context.parameters.require("token")
         let clinicID = store.clinicID
         let now = dependencies.now()
@@ -274,7 +279,7 @@ struct AssessmentController {
         }
     }
 
-    private func problemPage(_ problem: SelfReportLinkProblem, context: AppRequestContext) -> Response {
+    func problemPage(_ problem: SelfReportLinkProblem, context: AppRequestContext) -> Response {
         let status: HTTPResponse.Status = problem == .tooManyAttempts ? .tooManyRequests : (problem == .unknown ? .notFound : .gone)
         return pages.render("self-report", title: "Questionnaire", ["problem": problem.message], context: context, status: status)
     }
@@ -293,6 +298,7 @@ struct AssessmentController {
     {
         let library = try await catalog.library()
         let settings = try await policy().selfReport
+        if link.nextInstrument == IntakeController.linkItem { return Pages.redirect("/r/\(token)/intake") }
         guard let next = link.nextInstrument else {
             return pages.render(
                 "self-report", title: "Thank you", ["done": true, "crisis": (crisis ? settings.crisisText.value : nil) as Any], context: context)

@@ -84,12 +84,24 @@ struct PatientController {
         let diagnoses: [PatientDiagnosis]
         /// Active prescriber accounts, for the assignment form.
         let prescribers: [StaffUser]
+        /// Intake, screening, consent, plans and bookings (issue #4).
+        let treatment: TreatmentData
+    }
+
+    struct TreatmentData: Sendable {
+        let intake: StoredIntake?
+        let screening: StoredScreening?
+        let consents: [StoredConsent]
+        let consentStatus: [(DosingRoute, ConsentStatus)]
+        let plans: [StoredPlan]
+        let bookings: [StoredBooking]
     }
 
     func loadChart(_ id: PatientID, context: AppRequestContext, channel: String) async throws -> ChartData {
         let clinicID = store.clinicID
+        let now = dependencies.now()
         return try await store.audited(
-            context.auditContext, at: dependencies.now(), action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
+            context.auditContext, at: now, action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
             patientID: id.rawValue, isRead: true
         ) { db in
             let patient = try await PatientRepository.require(id: id, clinicID: clinicID, on: db)
@@ -102,10 +114,23 @@ struct PatientController {
             let prescriber = try await CareTeamRepository.prescriber(of: id, clinicID: clinicID, on: db)
             let diagnoses = try await DiagnosisRepository.current(of: id, clinicID: clinicID, on: db)
             let prescribers = try await UserRepository.list(clinicID: clinicID, on: db).filter { $0.role == .prescriber && !$0.isDisabled }
+            let intake = try await IntakeRepository.currentHistory(of: id, clinicID: clinicID, on: db)
+            let consents = try await ConsentRepository.records(of: id, clinicID: clinicID, on: db)
+            let plans = try await PlanRepository.plans(of: id, clinicID: clinicID, on: db)
+            var routes = intake?.history.plannedRoutes ?? []
+            for plan in plans where !routes.contains(plan.plan.route) { routes.append(plan.plan.route) }
+            for consent in consents where !routes.contains(consent.record.route) { routes.append(consent.record.route) }
+            var statuses: [(DosingRoute, ConsentStatus)] = []
+            for route in routes {
+                statuses.append((route, try await ConsentRepository.status(of: id, route: route, now: now, clinicID: clinicID, on: db)))
+            }
+            let treatment = TreatmentData(
+                intake: intake, screening: try await IntakeRepository.currentScreening(of: id, clinicID: clinicID, on: db), consents: consents,
+                consentStatus: statuses, plans: plans, bookings: try await BookingRepository.bookings(of: id, clinicID: clinicID, on: db))
             return Audited(
                 ChartData(
                     patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts,
-                    policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers
+                    policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers, treatment: treatment
                 ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
@@ -296,7 +321,11 @@ struct PatientController {
                 ] as [String: Any]
             },
             "diagnosisCodes": CareController.commonCodes.map { ["code": $0.0, "label": $0.1] },
-        ].merging(AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)) { a, _ in a }
+        ].merging(
+            TreatmentSummary.values(data.treatment, policy: data.policy, patientID: p.id, role: role, matrix: dependencies.matrix, pages: pages)
+        ) {
+            a, _ in a
+        }.merging(AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)) { a, _ in a }
     }
 
     @Sendable func editPage(_ request: Request, context: AppRequestContext) async throws -> Response {

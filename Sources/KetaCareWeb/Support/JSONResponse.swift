@@ -9,6 +9,7 @@ import NIOCore
 func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
     let data = try encoder.encode(value)
     return Response(
         status: status,

@@ -38,6 +38,9 @@ struct Pages: Sendable {
                 "policy": matrix.allows(role, .reviewPolicy),
                 "outcomes": matrix.allows(role, .readOutcomes),
                 "instruments": matrix.allows(role, .manageInstruments),
+                "schedule": matrix.allows(role, .manageSchedule),
+                "consents": matrix.allows(role, .manageConsentDocuments),
+                "outbox": matrix.allows(role, .readOutbox),
             ]
         }
         let html =

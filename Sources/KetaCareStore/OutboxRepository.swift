@@ -1,0 +1,112 @@
+public import Foundation
+public import KetaCareDomain
+public import SQLKit
+
+/// An outgoing message: reminder, instructions or a questionnaire link, with its delivery state.
+public struct OutboxMessage: Sendable, Equatable {
+    public let id: String
+    public let patientID: PatientID?
+    /// `appointment-reminder`, `fasting-and-escort`, `questionnaire-link`.
+    public let kind: String
+    /// `email` or `sms`.
+    public let channel: String
+    public let recipient: String
+    public let subject: String
+    public let body: String
+    public let dueAt: Date
+    /// `pending`, `sent`, `failed` (gave up after the maximum attempts) or `cancelled`.
+    public let status: String
+    public let attempts: Int
+    public let lastError: String?
+    public let sentAt: Date?
+}
+
+/// The message outbox: rows are written in the transaction that creates the reason to send (a booking), and a delivery
+/// loop sends them later, retrying with back-off; failures stay visible on the admin page.
+public enum OutboxRepository {
+    /// Attempts before a message is marked failed.
+    public static let maxAttempts = 5
+
+    /// Queues the reminders for a new booking: the fasting and ride-home instructions 48 h before and a reminder 24 h before.
+    public static func enqueueReminders(for booking: Booking, now: Date, clinicID: String, on db: any SQLDatabase) async throws {
+        guard let patient = try await PatientRepository.find(id: booking.patientID, clinicID: clinicID, on: db) else { return }
+        let d = patient.demographics
+        let (channel, recipient): (String, String?) = d.email.map { ("email", $0) } ?? ("sms", d.phone)
+        guard let recipient, !recipient.isEmpty else { return }
+        let when = ISO8601DateFormatter().string(from: booking.slot.start)
+        let messages: [(String, TimeInterval, String, String)] = [
+            (
+                "fasting-and-escort", 48 * 3600, "Before your treatment",
+                "Please do not eat for 2 hours before your session, and arrange for someone to take you home: you must not drive until the next day. Session: \(when)."
+            ),
+            (
+                "appointment-reminder", 24 * 3600, "Appointment reminder",
+                "Reminder: your treatment session is at \(when). Reply or call the clinic to change it."
+            ),
+        ]
+        for (kind, lead, subject, body) in messages {
+            try await enqueue(
+                patient: booking.patientID, kind: kind, channel: channel, recipient: recipient, subject: subject, body: body,
+                dueAt: max(now, booking.slot.start.addingTimeInterval(-lead)), now: now, clinicID: clinicID, on: db)
+        }
+    }
+
+    /// Queues one message.
+    public static func enqueue(
+        patient: PatientID?, kind: String, channel: String, recipient: String, subject: String, body: String, dueAt: Date, now: Date,
+        clinicID: String,
+        on db: any SQLDatabase
+    ) async throws {
+        try await db.insert(into: "outbox")
+            .columns(
+                "id", "clinic_id", "patient_id", "kind", "channel", "recipient", "subject", "body", "due_at", "status", "attempts", "next_attempt_at",
+                "created_at"
+            )
+            .values(
+                SQLBind(UUID().uuidString.lowercased()), SQLBind(clinicID), SQLBind(patient?.rawValue), SQLBind(kind), SQLBind(channel),
+                SQLBind(recipient), SQLBind(subject), SQLBind(body), SQLBind(Timestamps.ms(dueAt)), SQLBind("pending"), SQLBind(Int64(0)),
+                SQLBind(Timestamps.ms(dueAt)), SQLBind(Timestamps.ms(now))
+            ).run()
+    }
+
+    /// Messages whose next attempt is due (any clinic: one delivery loop serves the database).
+    public static func due(now: Date, limit: Int = 50, on db: any SQLDatabase) async throws -> [(clinicID: String, message: OutboxMessage)] {
+        try await db.select().column("*").from("outbox").where("status", .equal, SQLBind("pending"))
+            .where("next_attempt_at", .lessThanOrEqual, SQLBind(Timestamps.ms(now))).orderBy("next_attempt_at").limit(limit).all()
+            .map { (try $0.decode(column: "clinic_id", as: String.self), try decode($0)) }
+    }
+
+    /// Records a delivery: sent, or failed with the error and the next attempt (back-off 1, 4, 9, 16 minutes, then failed).
+    public static func recordAttempt(id: String, error: String?, now: Date, on db: any SQLDatabase) async throws {
+        guard let row = try await db.select().column("attempts").from("outbox").where("id", .equal, SQLBind(id)).first() else { return }
+        let attempts = Int(try row.decode(column: "attempts", as: Int64.self)) + 1
+        let update = db.update("outbox").set("attempts", to: SQLBind(Int64(attempts)))
+        if let error {
+            update.set("last_error", to: SQLBind(String(error.prefix(500))))
+                .set("status", to: SQLBind(attempts >= maxAttempts ? "failed" : "pending"))
+                .set("next_attempt_at", to: SQLBind(Timestamps.ms(now.addingTimeInterval(Double(attempts * attempts) * 60))))
+        } else {
+            update.set("status", to: SQLBind("sent")).set("sent_at", to: SQLBind(Timestamps.ms(now)))
+        }
+        try await update.where("id", .equal, SQLBind(id)).run()
+    }
+
+    /// The clinic's messages, newest due first.
+    public static func messages(status: String? = nil, limit: Int = 200, clinicID: String, on db: any SQLDatabase) async throws -> [OutboxMessage] {
+        let select = db.select().column("*").from("outbox").where("clinic_id", .equal, SQLBind(clinicID))
+        if let status { select.where("status", .equal, SQLBind(status)) }
+        return try await select.orderBy("due_at", .descending).limit(limit).all().map(decode)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> OutboxMessage {
+        OutboxMessage(
+            id: try row.decode(column: "id", as: String.self), patientID: try row.decode(column: "patient_id", as: String?.self).map(PatientID.init),
+            kind: try row.decode(column: "kind", as: String.self), channel: try row.decode(column: "channel", as: String.self),
+            recipient: try row.decode(column: "recipient", as: String.self), subject: try row.decode(column: "subject", as: String.self),
+            body: try row.decode(column: "body", as: String.self), dueAt: Timestamps.date(try row.decode(column: "due_at", as: Int64.self)),
+            status: try row.decode(column: "status", as: String.self), attempts: Int(try row.decode(column: "attempts", as: Int64.self)),
+            lastError: try row.decode(column: "last_error", as: String?.self),
+            sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Timestamps.date)
+        )
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import KetaCareDomain
+import KetaCareStore
+
+/// The chart's "Treatment plan" section: screening with every fired rule, consent per route, plans and bookings.
+enum TreatmentSummary {
+    static func values(
+        _ t: PatientController.TreatmentData, policy: ClinicPolicy, patientID: PatientID, role: Role, matrix: AccessMatrix, pages: Pages
+    ) -> [String: Any] {
+        let screening = t.screening
+        let effective = screening?.effective
+        let unresolved = Set(effective?.unresolved.map(\.ruleID) ?? [])
+        return [
+            "intake": t.intake.map { ["version": $0.version, "at": pages.dateTime($0.recordedAt), "by": $0.recordedBy, "source": $0.source] } as Any,
+            "screening": screening.map { s in
+                [
+                    "decision": label(s.result.decision), "effective": label(s.effective.decision),
+                    "decisionClass": s.effective.decision == .eligible ? "ok" : (s.effective.decision == .blocked ? "error" : "warn-text"),
+                    "isEligible": s.isEligible, "ruleSet": s.result.ruleSetVersion, "at": pages.dateTime(s.screenedAt), "trigger": s.trigger,
+                    "trd":
+                        "\(s.result.treatmentResistance.failedAdequateTrials) adequate trial(s); threshold \(s.result.treatmentResistance.threshold)",
+                    "rules": s.result.firedRules.map { r in
+                        [
+                            "id": r.ruleID, "title": r.title, "severity": r.severity.rawValue, "evidence": r.evidence, "action": r.action,
+                            "source": r.source, "open": unresolved.contains(r.ruleID), "review": r.provenance.needsReview,
+                            "overridable": r.overridable || r.severity != .absolute,
+                            "override": s.overrides.last { $0.ruleID == r.ruleID }.map { "\($0.by): \($0.reason)" } as Any,
+                        ] as [String: Any]
+                    },
+                    "hasRules": !s.result.firedRules.isEmpty,
+                ] as [String: Any]
+            } as Any,
+            "consents": t.consentStatus.map { route, status in
+                var entry: [String: Any] = ["route": route.rawValue, "ok": status.hasValidConsent]
+                switch status {
+                case .current(let r): entry["state"] = "signed v\(r.version) on \(pages.dateTime(r.signedAt))"
+                case .missing: entry["state"] = "not signed"
+                case .withdrawn(let r): entry["state"] = "withdrawn \(r.withdrawal.map { pages.dateTime($0.at) } ?? "")"
+                case .outdatedVersion(let r, let current): entry["state"] = "signed v\(r.version); v\(current) must be signed"
+                case .noDocument: entry["state"] = "no consent document published for this route"
+                }
+                if case .current = status, let stored = t.consents.first(where: { $0.record.route == route && $0.record.withdrawal == nil }) {
+                    entry["consentID"] = stored.id
+                }
+                return entry
+            },
+            "consentRoutes": DosingRoute.allCases.map { ["value": $0.rawValue] },
+            "plans": t.plans.map { stored in
+                let plan = stored.plan
+                return [
+                    "id": plan.id.rawValue, "template": plan.template.name, "route": plan.route.rawValue, "phase": plan.phase.rawValue,
+                    "start": pages.dateTime(plan.startDate), "dose": doseText(plan.startingDose), "induction": plan.inductionSessions,
+                    "perWeek": plan.sessionsPerWeekMax,
+                    "signed": plan.signature.map { "signed by \($0.signedBy) on \(pages.dateTime($0.signedAt))" } as Any,
+                    "unsigned": plan.signature == nil,
+                    "next": plan.phase.allowedNext.map { ["value": $0.rawValue] },
+                    "transitions": plan.transitions.map {
+                        "\($0.from.rawValue) → \($0.to.rawValue) by \($0.by) \(pages.dateTime($0.at))\($0.reason.map { ": \($0)" } ?? "")"
+                    },
+                    "bookable": plan.isSigned && !plan.phase.isTerminal && plan.phase != .paused,
+                ] as [String: Any]
+            },
+            "hasPlans": !t.plans.isEmpty,
+            "templates": policy.planTemplates.filter(\.isEnabled.value).map { ["id": $0.id.rawValue, "name": $0.name] },
+            "bookings": t.bookings.map { b in
+                [
+                    "id": b.booking.id.rawValue, "when": pages.dateTime(b.booking.slot.start), "chair": b.booking.slot.chairID.rawValue,
+                    "nurse": b.booking.slot.nurseID.rawValue, "status": b.booking.status.rawValue, "active": b.booking.isActive,
+                ] as [String: Any]
+            },
+            "hasBookings": !t.bookings.isEmpty,
+            "canIntake": matrix.allows(role, .recordIntake), "canOverride": matrix.allows(role, .overrideScreening),
+            "canConsent": matrix.allows(role, .recordConsent), "canPlan": matrix.allows(role, .managePlans),
+            "canSchedule": matrix.allows(role, .manageSchedule), "patientID": patientID.rawValue,
+        ]
+    }
+
+    static func label(_ decision: ScreeningDecision) -> String {
+        switch decision {
+        case .eligible: "eligible"
+        case .needsAcknowledgement: "needs a prescriber's acknowledgement"
+        case .blocked: "blocked"
+        }
+    }
+
+    static func doseText(_ dose: OrderedDose) -> String {
+        switch dose {
+        case .perKilogram(let d): "\(d.value) mg/kg"
+        case .fixed(let d): "\(d.value) mg"
+        }
+    }
+}
