@@ -195,3 +195,21 @@ def test_serve_stops_cleanly_on_sigterm(db_path):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_screen_command_decides_and_names_bad_fields(tmp_path):
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "intake-history.json"
+    ok = run("screen", str(example), "--as-of", "2025-06-15", "--json")
+    assert ok.returncode == 0, ok.stderr
+    result = json.loads(ok.stdout)
+    assert result["decision"] == "needsAcknowledgement"
+    assert any(rule["ruleID"].startswith("interaction.") for rule in result["firedRules"])
+    document = json.loads(example.read_text())
+    document["baselineVitals"]["systolic"] = 184
+    blocked = run("screen", "-", "--as-of", "2025-06-15", stdin=json.dumps(document))
+    assert blocked.returncode == 0 and blocked.stdout.startswith("decision: blocked"), blocked.stdout
+    assert "184" in blocked.stdout and "§3.5" in blocked.stdout
+    document["medications"][2]["stopDate"] = "2023-01-01"
+    bad = run("screen", "-", "--as-of", "2025-06-15", stdin=json.dumps(document))
+    assert bad.returncode == 2
+    assert "medications[2].stopDate" in bad.stderr

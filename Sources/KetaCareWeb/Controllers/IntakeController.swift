@@ -204,6 +204,9 @@ struct IntakeController {
             let finished = updated
             let now = dependencies.now()
             try await store.database.write { db in try await SelfReportLinkRepository.save(finished, now: now, clinicID: clinicID, on: db) }
+            if finished.nextInstrument == nil {
+                return pages.render("self-report", title: "Thank you", ["done": true], context: context)
+            }
             return Pages.redirect("/r/\(token)")
         } catch {
             let apiError = APIError.from(error, timeZone: dependencies.timeZone)

@@ -54,10 +54,13 @@ enum IntakeForm {
                 Question(path: "cardiovascular.lastStroke", label: "Date of last stroke, if any", kind: .optionalDate),
                 Question(path: "cardiovascular.heartFailure", label: "Heart failure", kind: .yesNo),
                 Question(path: "cardiovascular.valvularDisease", label: "Heart valve disease", kind: .yesNo),
-                Question(path: "cardiovascular.hypertensiveEncephalopathy", label: "Hypertensive encephalopathy", kind: .yesNo, staffOnly: true),
                 Question(
-                    path: "cardiovascular.bloodPressureRiseHazard", label: "Any condition where a rise in blood pressure is dangerous", kind: .yesNo,
-                    staffOnly: true),
+                    path: "cardiovascular.hypertensiveEncephalopathy",
+                    label: "Brain problems caused by very high blood pressure (hypertensive encephalopathy)",
+                    kind: .yesNo),
+                Question(
+                    path: "cardiovascular.bloodPressureRiseHazard", label: "Any condition a doctor said makes a rise in blood pressure dangerous",
+                    kind: .yesNo),
             ]),
         Section(
             title: "Mental health",
