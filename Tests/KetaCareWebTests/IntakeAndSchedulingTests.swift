@@ -144,6 +144,14 @@ struct IntakeAndSchedulingTests {
             #expect(changes.count == 1 && changes[0].reason == "Patient unwell")
             let outbox = try await store.database.read { db in try await OutboxRepository.messages(clinicID: clinicID, on: db) }
             #expect(outbox.count >= 4)  // two messages per booking
+            // The plan's measurement schedule puts the baseline questionnaires on the due list once sessions are booked.
+            let firstPatient = PatientID(ids[0])
+            let due = try await store.database.read { db in
+                let start = try await BookingRepository.bookings(of: firstPatient, clinicID: clinicID, on: db).filter(\.booking.isActive)[0].booking
+                    .slot.start
+                return try await DueListRepository.due(now: start.addingTimeInterval(-7200), clinicID: clinicID, on: db)
+            }
+            #expect(due.contains { $0.patientID.rawValue == ids[0] && $0.item.instrumentID == "gad7" }, "\(due.map(\.item))")
         }
     }
 }

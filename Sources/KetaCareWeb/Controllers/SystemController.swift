@@ -78,6 +78,8 @@ struct SystemController {
         // Open safety alerts are routed to the patient's responsible prescriber (to every prescriber when none is assigned);
         // everyone who reads charts sees the rest under "other open alerts" so nothing is hidden.
         let routed = try await store.database.read { db in try await MeasurementRepository.openAlertsRouted(limit: 100, clinicID: clinicID, on: db) }
+        let dueNow = dependencies.now()
+        let due = try await store.database.read { db in try await DueListRepository.due(now: dueNow, clinicID: clinicID, on: db) }
         let role = context.session!.user.role
         let isMine: (RoutedAlert) -> Bool = { role != .prescriber || $0.prescriber == actor || $0.prescriber == nil }
         let mine = routed.filter(isMine)
@@ -97,6 +99,14 @@ struct SystemController {
                 "hasRecent": !patients.isEmpty,
                 "hasAlerts": !mine.isEmpty, "alerts": values(mine),
                 "alertsTitle": role == .prescriber ? "Safety alerts for your patients" : "Open safety alerts",
+                "hasDue": !due.isEmpty,
+                "due": due.prefix(50).map { d in
+                    [
+                        "patientID": d.patientID.rawValue, "patientName": d.patientName, "instrument": d.item.instrumentID.uppercased(),
+                        "context": d.item.context.label, "dueAt": dependencies.pages.dateTime(d.item.dueAt), "status": d.item.status.code,
+                        "overdue": d.item.status == .overdue,
+                    ] as [String: Any]
+                },
                 "hasOtherAlerts": !others.isEmpty, "otherAlerts": values(others), "otherCount": others.count,
                 "canCreate": dependencies.matrix.allows(context.session!.user.role, .createPatient),
             ],
