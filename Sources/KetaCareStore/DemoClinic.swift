@@ -142,7 +142,8 @@ public struct DemoClinic: Sendable {
     ///
     /// Rows go in large multi-row INSERTs inside a few transactions; `progress(done, total)` is called per batch.
     public func seed(
-        into store: Store, patients: Int, now: Date, batchSize: Int = 400, progress: @Sendable (Int, Int) -> Void = { _, _ in }
+        into store: Store, patients: Int, now: Date, batchSize: Int = 400, withMeasurements: Bool = false,
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> (staffCreated: Int, patientsCreated: Int) {
         let clinicID = store.clinicID
         var staffCreated = 0
@@ -161,11 +162,15 @@ public struct DemoClinic: Sendable {
         }
         let existing = try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) }
         let today = LocalDate(utcDayOf: now)
+        let library = withMeasurements ? try InstrumentLibrary.bundled() : nil
+        let policy = try await store.database.read { db in try await PolicyRepository.current(clinicID: clinicID, on: db).policy }
+        let prescriber = Self.staff.first { $0.role == .prescriber }?.username
         var done = 0
         progress(0, patients)
         while done < patients {
             let count = min(batchSize, patients - done)
             let batch = (0..<count).map { patient(index: existing + done + $0, today: today, now: now, clinicID: clinicID) }
+            let firstIndex = existing + done
             // Every fifth demo patient has called in with a new phone number: an amendment with its reason, so charts show history.
             let amended = batch.map { pair -> (Patient, [BodyMeasurement], Amendment?) in
                 guard pair.0.demographics.mrn.hasSuffix("0") || pair.0.demographics.mrn.hasSuffix("5") else { return (pair.0, pair.1, nil) }
@@ -195,6 +200,11 @@ public struct DemoClinic: Sendable {
                         )
                     }
                     try await insert.run()
+                }
+                if let library {
+                    let indexed = batch.enumerated().map { (firstIndex + $0.offset, $0.element.0.id) }
+                    try await seedMeasurements(
+                        for: indexed, prescriber: prescriber, library: library, policy: policy, now: now, clinicID: clinicID, on: db)
                 }
                 let measurements = batch.flatMap { pair in pair.1.map { (pair.0.id, $0) } }
                 for chunk in stride(from: 0, to: measurements.count, by: 1000) {

@@ -92,6 +92,46 @@ public enum MeasurementRepository {
         return (response, alerts)
     }
 
+    /// Inserts many scored responses (and their alerts) in two statements: for demo data and bulk loads.
+    public static func insertBatch(
+        _ rows: [(PatientID, Score, MeasurementContext, Date)], enteredBy: String, now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws {
+        guard !rows.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let insert = db.insert(into: "questionnaire_responses")
+            .columns(
+                "id", "clinic_id", "patient_id", "instrument_id", "instrument_version", "context", "mode", "answers_json", "total", "severity",
+                "is_complete", "score_json", "entered_by", "answered_at", "entered_at", "link_token_hash"
+            )
+        var alerts: [(String, PatientID, SafetyAlert, Date)] = []
+        for (patient, score, context, answeredAt) in rows {
+            let id = UUID().uuidString.lowercased()
+            insert.values(
+                SQLBind(id), SQLBind(clinicID), SQLBind(patient.rawValue), SQLBind(score.instrumentID), SQLBind(score.instrumentVersion),
+                SQLBind(context.description), SQLBind(ResponseMode.paper.rawValue),
+                SQLBind(String(decoding: try encoder.encode(score.answers), as: UTF8.self)),
+                SQLBind(score.total.map(Int64.init)), SQLBind(score.severity), SQLBind(Int64(score.isComplete ? 1 : 0)),
+                SQLBind(String(decoding: try encoder.encode(score), as: UTF8.self)), SQLBind(enteredBy), SQLBind(Timestamps.ms(answeredAt)),
+                SQLBind(Timestamps.ms(now)), SQLBind(String?.none)
+            )
+            alerts += score.alerts.map { (id, patient, $0, answeredAt) }
+        }
+        try await insert.run()
+        guard !alerts.isEmpty else { return }
+        let alertInsert = db.insert(into: "safety_alerts")
+            .columns(
+                "id", "clinic_id", "patient_id", "response_id", "rule_id", "kind", "priority", "message", "section", "blocks_dosing", "raised_at")
+        for (responseID, patient, alert, at) in alerts {
+            alertInsert.values(
+                SQLBind(UUID().uuidString.lowercased()), SQLBind(clinicID), SQLBind(patient.rawValue), SQLBind(responseID), SQLBind(alert.ruleID),
+                SQLBind(alert.kind.rawValue), SQLBind(alert.priority.rawValue), SQLBind(alert.message), SQLBind(alert.section),
+                SQLBind(Int64(alert.blocksDosing ? 1 : 0)), SQLBind(Timestamps.ms(at))
+            )
+        }
+        try await alertInsert.run()
+    }
+
     /// A patient's responses, oldest first (the order trajectories are drawn in).
     public static func responses(patient: PatientID, instrument: String? = nil, clinicID: String, on db: any SQLDatabase) async throws
         -> [QuestionnaireResponse]

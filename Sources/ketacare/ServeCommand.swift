@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
                         try await PatientRepository.count(clinicID: clinic, on: sql)
                     }
                     if count == 0 {
-                        let result = try await DemoClinic(seed: 1).seed(into: store, patients: demoPatients, now: Date())
+                        let result = try await DemoClinic(seed: 1).seed(into: store, patients: demoPatients, now: Date(), withMeasurements: true)
                         logger.info("seeded demo clinic: \(result.staffCreated) staff, \(result.patientsCreated) patients")
                     }
                 }
@@ -119,6 +119,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Random seed: the same seed gives the same patients.")
     var seed: UInt64 = 1
 
+    @Flag(inversion: .prefixedNo, help: "Add diagnoses, a responsible prescriber and GAD-7/PHQ-9 histories (10 responses a patient).")
+    var measurements = true
+
     func validate() throws {
         guard (0...2_000_000).contains(patients) else { throw ValidationError("--patients must be from 0 to 2000000") }
     }
@@ -129,7 +132,8 @@ struct DemoCommand: AsyncParsableCommand {
             try await db.withStore(logger: Logger(label: "ketacare")) { store in
                 let bar = ProgressBar("patients")
                 let start = Date()
-                let result = try await DemoClinic(seed: seed).seed(into: store, patients: patients, now: Date()) { done, total in
+                let result = try await DemoClinic(seed: seed).seed(into: store, patients: patients, now: Date(), withMeasurements: measurements) {
+                    done, total in
                     bar.update(done, total)
                 }
                 print(
