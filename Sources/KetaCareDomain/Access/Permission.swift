@@ -28,6 +28,12 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case readOutcomes
     /// Upload the licensed wording of an instrument the clinic holds a licence for.
     case manageInstruments
+    /// Read the controlled-substance ledger: balances, entries, counts, discrepancies and reports.
+    case readLedger
+    /// Record ledger entries (receipts, administrations, waste, transfers, destruction) and blind counts.
+    case recordLedger
+    /// Approve adjustments, resolve discrepancies and run inventories (the compliance role's duty).
+    case manageLedger
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -42,11 +48,11 @@ public struct AccessMatrix: Sendable {
         .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments],
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
-            .recordDiagnosis, .readOutcomes,
+            .recordDiagnosis, .readOutcomes, .readLedger, .recordLedger,
         ],
-        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
+        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .readLedger, .recordLedger],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam],
-        .compliance: [.readPatient, .readAudit, .readOutcomes],
+        .compliance: [.readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],
     ])
 
     /// Creates a matrix from explicit grants.

@@ -154,11 +154,11 @@ struct AccessMatrixTests {
         .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments],
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
-            .recordDiagnosis, .readOutcomes,
+            .recordDiagnosis, .readOutcomes, .readLedger, .recordLedger,
         ],
-        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
+        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .readLedger, .recordLedger],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam],
-        .compliance: [.readPatient, .readAudit, .readOutcomes],
+        .compliance: [.readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],
     ]
 
     @Test(arguments: Role.allCases)
