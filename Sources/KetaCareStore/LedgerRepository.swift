@@ -99,7 +99,7 @@ public enum LedgerRepository {
         let head = try await lockHead(clinicID: clinicID, on: db)
         let state = try await state(atHead: head, clinicID: clinicID, on: db)
         let candidate = LedgerEntry(
-            sequence: head.sequence + 1, occurredAt: Timestamps.date(Timestamps.ms(draft.occurredAt)),
+            sequence: head.sequence + 1, occurredAt: wholeMilliseconds(draft.occurredAt),
             idempotencyKey: draft.idempotencyKey.trimmingCharacters(in: .whitespaces), product: draft.product, recordedBy: recordedBy,
             witness: witness, kind: draft.kind, note: draft.note.trimmingCharacters(in: .whitespacesAndNewlines), previousHash: head.hash
         )
@@ -252,7 +252,7 @@ public enum LedgerRepository {
         let head = try await lockHead(clinicID: clinicID, on: db)
         let state = try await state(atHead: head, clinicID: clinicID, on: db)
         let count = Count(
-            id: UUID().uuidString.lowercased(), takenAt: Timestamps.date(Timestamps.ms(now)), moment: moment, firstCounter: firstCounter,
+            id: UUID().uuidString.lowercased(), takenAt: wholeMilliseconds(now), moment: moment, firstCounter: firstCounter,
             secondCounter: second, locations: locations, lines: lines
         )
         let result = try count.compare(with: state, discrepancyID: UUID().uuidString.lowercased())
@@ -326,6 +326,11 @@ public enum LedgerRepository {
     }
 
     // MARK: - Private
+
+    /// The instant truncated to whole milliseconds (what is stored); truncated, not rounded, so "now" never becomes the future.
+    private static func wholeMilliseconds(_ date: Date) -> Date {
+        Timestamps.date(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
 
     private static func lockHead(clinicID: String, on db: any SQLDatabase) async throws -> (sequence: Int64, hash: String) {
         try await db.insert(into: "ledger_head").columns("clinic_id", "seq", "hash")
