@@ -43,6 +43,7 @@ public func buildRouter(
     UserController(dependencies: dependencies).register(routes)
     PolicyController(dependencies: dependencies).register(routes)
     CareController(dependencies: dependencies).register(routes)
+    LedgerController(dependencies: dependencies).register(routes)
     let catalog = InstrumentCatalog(bundled: try SharedInstruments.library ?? InstrumentLibrary.bundled(), store: store)
     AssessmentController(dependencies: dependencies, catalog: catalog).register(routes)
     OutcomesController(dependencies: dependencies, catalog: catalog).register(routes)

@@ -38,6 +38,7 @@ struct Pages: Sendable {
                 "policy": matrix.allows(role, .reviewPolicy),
                 "outcomes": matrix.allows(role, .readOutcomes),
                 "instruments": matrix.allows(role, .manageInstruments),
+                "ledger": matrix.allows(role, .readLedger),
             ]
         }
         let html =
