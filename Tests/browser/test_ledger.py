@@ -140,7 +140,7 @@ def test_receive_administer_waste_count_resolve_and_print_inventory(server, driv
     open_page(driver, base, f"/ledger/reports?kind=biennial&as_of={today}")
     assert driver.find_element(By.ID, "report-title").text == "Biennial inventory"
     row = next(r for r in table_rows(driver, "inventory-rows") if r[4] == lot_number)
-    assert row[8] == "9 mL"
+    assert row[9] == "9 mL"
     assert "biennial" in driver.find_element(By.ID, "report-csv").get_attribute("href")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not driver.find_element(By.CSS_SELECTOR, ".topbar").is_displayed(), "print layout hides the navigation"

@@ -421,7 +421,8 @@ struct LedgerController {
                     "perContainer": "\(r.unitsPerContainer) \(r.unit.symbol)", "lot": r.lotNumber.isEmpty ? "—" : r.lotNumber,
                     "expires": r.expiresOn?.description ?? "", "isExpired": r.isExpired, "full": r.fullContainers,
                     "opened": r.openedContainers.map { "#\($0.number): \($0.remaining) \(r.unit.symbol)" }.joined(separator: "; "),
-                    "total": "\(r.total) \(r.unit.symbol)", "totalMg": "\(r.totalMilligrams) mg",
+                    "unattributed": r.unattributed == 0 ? "" : "\(r.unattributed) \(r.unit.symbol)", "total": "\(r.total) \(r.unit.symbol)",
+                    "totalMg": "\(r.totalMilligrams) mg",
                 ] as [String: Any]
             }
         }
