@@ -152,12 +152,17 @@ def test_receive_administer_waste_count_resolve_and_print_inventory(server, driv
 # --- command line ------------------------------------------------------------------------------------
 
 
-def _serve(db_path):
-    """Starts `ketacare serve --demo` on a SQLite file; returns (process, base_url)."""
+def _serve(db_path, clinic=None):
+    """Starts `ketacare serve --demo` on a SQLite file (or, with `clinic`, on DATABASE_URL); returns (process, base_url)."""
     out = open(db_path.parent / "stdout.log", "wb")
-    process = subprocess.Popen(
-        [str(SERVER_BIN), "serve", "--demo", "--demo-patients", "3", "--port", "0", "--database", str(db_path)],
-        stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"})
+    args = [str(SERVER_BIN), "serve", "--demo", "--demo-patients", "3", "--port", "0"]
+    if clinic:
+        args += ["--clinic", clinic]
+        env = dict(os.environ)
+    else:
+        args += ["--database", str(db_path)]
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    process = subprocess.Popen(args, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         first = (db_path.parent / "stdout.log").read_text(errors="replace").split("\n", 1)
@@ -179,9 +184,48 @@ def _post(base, path, body, token=None):
         return json.loads(response.read())
 
 
-def _cli(*args):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+def _cli(*args, postgres=False):
+    env = dict(os.environ) if postgres else {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     return subprocess.run([str(SERVER_BIN), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def _record_receipt_and_waste(base):
+    token = _post(base, "/api/v1/auth/token", {"username": "nurse.kim", "password": DEMO_PASSWORD})["token"]
+    witness = {"username": "dr.patel", "password": DEMO_PASSWORD}
+    receipt = _post(base, "/api/v1/ledger/entries", {
+        "kind": "receipt", "idempotencyKey": "r1", "productId": PRODUCT, "lotNumber": "CLI1", "expiresOn": "2030-12-31", "containers": 1,
+        "locationId": "safe", "supplierName": "Acme", "supplierAddress": "1 Main St", "supplierDea": "AB1234563",
+        "invoiceReference": "INV-1", "witness": witness}, token)
+    _post(base, "/api/v1/ledger/entries", {
+        "kind": "waste", "idempotencyKey": "w1", "lotId": receipt["lotId"], "locationId": "safe", "container": 1, "quantity": 1.5,
+        "method": "sharps", "witness": witness}, token)
+
+
+def _stop(process):
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL") or not shutil.which("psql"), reason="PostgreSQL run only")
+def test_cli_ledger_verify_detects_tampering_on_postgresql():
+    folder = Path(tempfile.mkdtemp(prefix="ketacare-ledger-pg-"))
+    clinic = "ledger-" + os.urandom(4).hex()
+    try:
+        process, base = _serve(folder / "unused", clinic=clinic)
+        try:
+            _record_receipt_and_waste(base)
+        finally:
+            _stop(process)
+        ok = _cli("ledger", "verify", "--clinic", clinic, postgres=True)
+        assert ok.returncode == 0, ok.stderr
+        subprocess.run(["psql", os.environ["DATABASE_URL"], "-q", "-c",
+                        f"update ledger_entries set entry_json = replace(entry_json, 'sharps', 'drain') where clinic_id = '{clinic}' and seq = 2"],
+                       check=True)
+        broken = _cli("ledger", "verify", "--clinic", clinic, postgres=True)
+        assert broken.returncode == 1
+        assert "ledger entry 2" in broken.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_cli_ledger_verify_and_report_then_a_hand_altered_row_fails():
@@ -190,18 +234,9 @@ def test_cli_ledger_verify_and_report_then_a_hand_altered_row_fails():
     try:
         process, base = _serve(db_path)
         try:
-            token = _post(base, "/api/v1/auth/token", {"username": "nurse.kim", "password": DEMO_PASSWORD})["token"]
-            witness = {"username": "dr.patel", "password": DEMO_PASSWORD}
-            receipt = _post(base, "/api/v1/ledger/entries", {
-                "kind": "receipt", "idempotencyKey": "r1", "productId": PRODUCT, "lotNumber": "CLI1", "expiresOn": "2030-12-31", "containers": 1,
-                "locationId": "safe", "supplierName": "Acme", "supplierAddress": "1 Main St", "supplierDea": "AB1234563",
-                "invoiceReference": "INV-1", "witness": witness}, token)
-            _post(base, "/api/v1/ledger/entries", {
-                "kind": "waste", "idempotencyKey": "w1", "lotId": receipt["lotId"], "locationId": "safe", "container": 1, "quantity": 1.5,
-                "method": "sharps", "witness": witness}, token)
+            _record_receipt_and_waste(base)
         finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=20)
+            _stop(process)
 
         ok = _cli("ledger", "verify", "--database", str(db_path))
         assert ok.returncode == 0, ok.stderr

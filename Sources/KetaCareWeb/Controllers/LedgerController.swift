@@ -58,7 +58,8 @@ struct LedgerController {
             draft = try input.draft(state: state, recorder: recorder, patient: patient, now: now)
         } catch let error as any FieldNamingError {
             try? await store.recordEvent(
-                context.auditContext, at: now, action: "ledger.\(input.kind ?? "entry")", resourceType: "ledger_entry",
+                context.auditContext, at: now, action: "ledger.\(LedgerEntryKindName(rawValue: input.kind ?? "")?.rawValue ?? "entry")",
+                resourceType: "ledger_entry",
                 resourceID: input.idempotencyKey,
                 outcome: .failed, detail: "invalid field=\(error.field)")
             throw error
