@@ -148,6 +148,44 @@ enum Schema {
                 "CREATE INDEX measurement_schedules_patient ON measurement_schedules (clinic_id, patient_id, ended_at)",
             ]
         },
+        // Issue #6. Products and locations are not stored: they come from `LedgerCatalog.seed` until a clinic needs its own.
+        Migration(version: 4, name: "controlled-substance ledger") { _ in
+            [
+                """
+                CREATE TABLE ledger_entries (
+                    clinic_id TEXT NOT NULL, seq BIGINT NOT NULL, occurred_at BIGINT NOT NULL, recorded_at BIGINT NOT NULL,
+                    idempotency_key TEXT NOT NULL, product_id TEXT NOT NULL, kind TEXT NOT NULL, lot_id TEXT NOT NULL,
+                    patient_id TEXT, session_id TEXT, dose_order_id TEXT, recorded_by TEXT NOT NULL, recorded_by_role TEXT NOT NULL,
+                    witness TEXT, witness_role TEXT, entry_json TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+                    PRIMARY KEY (clinic_id, seq))
+                """,
+                "CREATE UNIQUE INDEX ledger_entries_submission ON ledger_entries (clinic_id, idempotency_key)",
+                "CREATE INDEX ledger_entries_time ON ledger_entries (clinic_id, occurred_at)",
+                "CREATE INDEX ledger_entries_session ON ledger_entries (clinic_id, session_id)",
+                "CREATE INDEX ledger_entries_patient ON ledger_entries (clinic_id, patient_id)",
+                """
+                CREATE TABLE ledger_head (
+                    clinic_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE ledger_lots (
+                    clinic_id TEXT NOT NULL, id TEXT NOT NULL, lot_number TEXT NOT NULL, product_id TEXT NOT NULL,
+                    expires_on TEXT NOT NULL, received_seq BIGINT NOT NULL, PRIMARY KEY (clinic_id, id))
+                """,
+                """
+                CREATE TABLE ledger_counts (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, taken_at BIGINT NOT NULL, moment TEXT NOT NULL,
+                    first_counter TEXT NOT NULL, second_counter TEXT NOT NULL, count_json TEXT NOT NULL, result_json TEXT NOT NULL,
+                    discrepancy_id TEXT)
+                """,
+                "CREATE INDEX ledger_counts_time ON ledger_counts (clinic_id, taken_at)",
+                """
+                CREATE TABLE ledger_discrepancies (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, count_id TEXT NOT NULL, opened_at BIGINT NOT NULL,
+                    lines_json TEXT NOT NULL, is_open BIGINT NOT NULL, resolution_note TEXT, resolved_by TEXT, resolved_by_role TEXT,
+                    resolved_at BIGINT, adjustment_seq BIGINT)
+                """,
+                "CREATE INDEX ledger_discrepancies_open ON ledger_discrepancies (clinic_id, is_open, opened_at)",
         Migration(version: 5, name: "intake, eligibility screening, consent, treatment plans, scheduling, message outbox") { _ in
             [
                 """

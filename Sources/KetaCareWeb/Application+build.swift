@@ -44,6 +44,7 @@ public func buildRouter(
     PolicyController(dependencies: dependencies).register(routes)
     CareController(dependencies: dependencies).register(routes)
     PlanController(dependencies: dependencies).register(routes)
+    LedgerController(dependencies: dependencies).register(routes)
     let catalog = InstrumentCatalog(bundled: try SharedInstruments.library ?? InstrumentLibrary.bundled(), store: store)
     let assessments = AssessmentController(dependencies: dependencies, catalog: catalog)
     assessments.register(routes)

@@ -12,6 +12,7 @@ struct KetaCareCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self, ExportCommand.self,
             BackupCommand.self, ScoreCommand.self, DoseCommand.self, PKCommand.self, PolicyCommand.self, BenchCommand.self, ScreenCommand.self,
+            LedgerCommand.self,
         ]
     )
 

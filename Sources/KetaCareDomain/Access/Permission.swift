@@ -42,6 +42,12 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case manageSchedule
     /// See the outgoing message queue (reminders, instructions, links) and its delivery failures.
     case readOutbox
+    /// Read the controlled-substance ledger: balances, entries, counts, discrepancies and reports.
+    case readLedger
+    /// Record ledger entries (receipts, administrations, waste, transfers, destruction) and blind counts.
+    case recordLedger
+    /// Approve adjustments, resolve discrepancies and run inventories (the compliance role's duty).
+    case manageLedger
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -56,11 +62,15 @@ public struct AccessMatrix: Sendable {
         .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments, .manageConsentDocuments, .readOutbox],
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
-            .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule,
+            .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule, .readLedger,
+            .recordLedger,
         ],
-        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule],
+        .nurse: [
+            .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule,
+            .readLedger, .recordLedger,
+        ],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule, .readOutbox],
-        .compliance: [.readPatient, .readAudit, .readOutcomes],
+        .compliance: [.readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],
     ])
 
     /// Creates a matrix from explicit grants.

@@ -41,6 +41,7 @@ struct Pages: Sendable {
                 "schedule": matrix.allows(role, .manageSchedule),
                 "consents": matrix.allows(role, .manageConsentDocuments),
                 "outbox": matrix.allows(role, .readOutbox),
+                "ledger": matrix.allows(role, .readLedger),
             ]
         }
         let html =

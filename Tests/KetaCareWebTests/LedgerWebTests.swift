@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KetaCareDomain
+import KetaCareStore
+import KetaCareWeb
+import NIOCore
+import Testing
+
+@Suite("Controlled-substance ledger over HTTP (issue #6)")
+struct LedgerWebTests {
+    static let password = DemoClinic.password
+
+    @Test("Receive, administer, witnessed waste, blind count, discrepancy resolved by compliance, inventory, verify")
+    func endToEnd() async throws {
+        try await WebHarness.withApp { client, store, _ in
+            let nurse = try await client.token("nurse.kim")
+            let compliance = try await client.token("compliance.ortiz")
+            let frontdesk = try await client.token("frontdesk.lee")
+            let (received, receipt) = try await client.json(
+                .post, "/api/v1/ledger/entries", token: nurse,
+                body: """
+                    {"kind":"receipt","idempotencyKey":"r-1","productId":"ketamine-50mg-ml-10ml","lotNumber":"K123","expiresOn":"2030-12-31",
+                     "containers":1,"locationId":"safe","supplierName":"Acme Pharma","supplierAddress":"1 Main St","supplierDea":"AB1234563",
+                     "invoiceReference":"INV-9","witness":{"username":"dr.patel","password":"\(Self.password)"}}
+                    """)
+            #expect(received == .created, "\(receipt)")
+            let lot = try #require(receipt["lotId"] as? String)
+            let (given, _) = try await client.json(
+                .post, "/api/v1/ledger/entries", token: nurse,
+                body:
+                    #"{"kind":"administration","idempotencyKey":"a-1","lotId":"\#(lot)","locationId":"safe","container":1,"patientId":"KC-000001","given":2,"wasted":0}"#
+            )
+            #expect(given == .created)
+            let waste =
+                #"{"kind":"waste","idempotencyKey":"w-1","lotId":"\#(lot)","locationId":"safe","container":1,"quantity":8,"method":"sharps","witness":{"username":"dr.patel","password":"%@"}}"#
+            let (wrong, refusal) = try await client.json(
+                .post, "/api/v1/ledger/entries", token: nurse, body: waste.replacingOccurrences(of: "%@", with: "not-the-password"))
+            #expect(wrong == .unprocessableContent)
+            #expect(errorField(refusal) == "witness_password")
+            let (wasted, _) = try await client.json(
+                .post, "/api/v1/ledger/entries", token: nurse, body: waste.replacingOccurrences(of: "%@", with: Self.password))
+            #expect(wasted == .created)
+            let (again, duplicate) = try await client.json(
+                .post, "/api/v1/ledger/entries", token: nurse, body: waste.replacingOccurrences(of: "%@", with: Self.password))
+            #expect(again == .unprocessableContent)
+            #expect(errorField(duplicate) == "idempotency_key")
+            let (_, balances) = try await client.json(.get, "/api/v1/ledger/balances", token: nurse)
+            #expect((balances["balances"] as? [Any])?.isEmpty == true)
+
+            // A second vial, then a count that finds 9.5 mL where the ledger says 10.
+            let (second, _) = try await client.json(
+                .post, "/api/v1/ledger/entries", token: nurse,
+                body: """
+                    {"kind":"receipt","idempotencyKey":"r-2","productId":"ketamine-50mg-ml-10ml","lotNumber":"K123","expiresOn":"2030-12-31",
+                     "containers":1,"locationId":"safe","supplierName":"Acme Pharma","supplierAddress":"1 Main St","supplierDea":"AB1234563",
+                     "invoiceReference":"INV-10","witness":{"username":"dr.patel","password":"\(Self.password)"}}
+                    """)
+            #expect(second == .created)
+            let (counted, count) = try await client.json(
+                .post, "/api/v1/ledger/counts", token: nurse,
+                body: """
+                    {"locations":["safe"],"lines":[{"productId":"ketamine-50mg-ml-10ml","lotId":"\(lot)","locationId":"safe","firstCount":9.5,"secondCount":9.5}],
+                     "secondCounter":"dr.patel","secondCounterPassword":"\(Self.password)"}
+                    """)
+            #expect(counted == .created, "\(count)")
+            let discrepancy = try #require((count["discrepancy"] as? [String: Any])?["id"] as? String)
+            let resolve = """
+                {"note":"spill during receipt","adjustment":{"idempotencyKey":"adj-1","lotId":"\(lot)","locationId":"safe","quantity":-0.5,
+                 "witness":{"username":"nurse.kim","password":"\(Self.password)"}}}
+                """
+            let (nurseResolve, _) = try await client.json(.post, "/api/v1/ledger/discrepancies/\(discrepancy)/resolve", token: nurse, body: resolve)
+            #expect(nurseResolve == .forbidden)
+            let (resolved, resolution) = try await client.json(
+                .post, "/api/v1/ledger/discrepancies/\(discrepancy)/resolve", token: compliance, body: resolve)
+            #expect(resolved == .ok, "\(resolution)")
+            #expect((resolution["discrepancy"] as? [String: Any])?["isOpen"] as? Bool == false)
+
+            let (nurseInventory, _) = try await client.json(.get, "/api/v1/ledger/reports/biennial", token: nurse)
+            #expect(nurseInventory == .forbidden)
+            let (inventoryStatus, inventory) = try await client.json(.get, "/api/v1/ledger/reports/biennial", token: compliance)
+            #expect(inventoryStatus == .ok)
+            let rows = try #require(inventory["rows"] as? [[String: Any]])
+            #expect(rows.contains { $0["lot"] as? String == "K123" && ($0["total"] as? Double) == 9.5 })
+            let (frontdeskLedger, _) = try await client.json(.get, "/api/v1/ledger/balances", token: frontdesk)
+            #expect(frontdeskLedger == .forbidden)
+            let (_, verify) = try await client.json(.get, "/api/v1/ledger/verify", token: compliance)
+            #expect(verify["isValid"] as? Bool == true)
+            #expect(verify["verifiedCount"] as? Int == 5)
+
+            let clinicID = store.clinicID
+            let refusals = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(action: "ledger.waste", limit: 10), clinicID: clinicID, on: db)
+            }
+            #expect(refusals.contains { $0.outcome == .failed && $0.detail == "invalid field=witness_password" })
+            #expect(refusals.contains { $0.outcome == .failed && $0.detail == "invalid field=idempotency_key" })
+        }
+    }
+}
