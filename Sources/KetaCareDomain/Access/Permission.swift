@@ -28,6 +28,16 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case readOutcomes
     /// Upload the licensed wording of an instrument the clinic holds a licence for.
     case manageInstruments
+    /// Order a dose for a treatment session (DOMAIN.md §4: the prescriber).
+    case orderDose
+    /// Verify another clinician's dose order: the independent double check (a nurse or prescriber who did not order it).
+    case verifyDose
+    /// Run a session at the chair: check-in, pre-dose checks, vitals, assessments, alerts, adverse events, transitions.
+    case runSession
+    /// Sign and lock a completed session record (DOMAIN.md §7.4: a licensed clinician; nurses and prescribers).
+    case signSession
+    /// Discharge a patient despite unmet discharge criteria, with a reason (issue #5: a prescriber).
+    case overrideDischarge
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -42,9 +52,9 @@ public struct AccessMatrix: Sendable {
         .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments],
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
-            .recordDiagnosis, .readOutcomes,
+            .recordDiagnosis, .readOutcomes, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge,
         ],
-        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
+        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .verifyDose, .runSession, .signSession],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam],
         .compliance: [.readPatient, .readAudit, .readOutcomes],
     ])

@@ -154,9 +154,9 @@ struct AccessMatrixTests {
         .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments],
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
-            .recordDiagnosis, .readOutcomes,
+            .recordDiagnosis, .readOutcomes, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge,
         ],
-        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport],
+        .nurse: [.readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .verifyDose, .runSession, .signSession],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam],
         .compliance: [.readPatient, .readAudit, .readOutcomes],
     ]
