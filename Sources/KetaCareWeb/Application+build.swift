@@ -46,6 +46,7 @@ public func buildRouter(
     let catalog = InstrumentCatalog(bundled: try SharedInstruments.library ?? InstrumentLibrary.bundled(), store: store)
     AssessmentController(dependencies: dependencies, catalog: catalog).register(routes)
     OutcomesController(dependencies: dependencies, catalog: catalog).register(routes)
+    SessionController(dependencies: dependencies).register(routes)
     return (router, routes.specs)
 }
 

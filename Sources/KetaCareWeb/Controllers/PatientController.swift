@@ -84,6 +84,8 @@ struct PatientController {
         let diagnoses: [PatientDiagnosis]
         /// Active prescriber accounts, for the assignment form.
         let prescribers: [StaffUser]
+        /// Treatment sessions, newest first (issue #5).
+        let sessions: [TreatmentSession]
     }
 
     func loadChart(_ id: PatientID, context: AppRequestContext, channel: String) async throws -> ChartData {
@@ -102,10 +104,11 @@ struct PatientController {
             let prescriber = try await CareTeamRepository.prescriber(of: id, clinicID: clinicID, on: db)
             let diagnoses = try await DiagnosisRepository.current(of: id, clinicID: clinicID, on: db)
             let prescribers = try await UserRepository.list(clinicID: clinicID, on: db).filter { $0.role == .prescriber && !$0.isDisabled }
+            let sessions = try await SessionRepository.list(patient: id, clinicID: clinicID, on: db)
             return Audited(
                 ChartData(
                     patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts,
-                    policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers
+                    policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers, sessions: sessions
                 ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
@@ -238,7 +241,7 @@ struct PatientController {
         let role = context.session!.user.role
         var bmi: String?
         if let weight, let height { bmi = BodyMeasurement.bmi(weightKg: weight.value, heightCm: height.value).formatted1 }
-        return [
+        let values: [String: Any] = [
             "patient": [
                 "id": p.id.rawValue, "mrn": d.mrn, "displayName": d.displayName, "legalGivenName": d.legalGivenName,
                 "legalFamilyName": d.legalFamilyName, "preferredName": d.preferredName as Any, "dateOfBirth": d.dateOfBirth.description,
@@ -296,7 +299,11 @@ struct PatientController {
                 ] as [String: Any]
             },
             "diagnosisCodes": CareController.commonCodes.map { ["code": $0.0, "label": $0.1] },
-        ].merging(AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)) { a, _ in a }
+        ]
+        let assessments = AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)
+        let sessions = SessionController.chartSection(
+            data.sessions, policy: data.policy, now: dependencies.now(), pages: pages, canRun: dependencies.matrix.allows(role, .runSession))
+        return values.merging(assessments) { a, _ in a }.merging(sessions) { a, _ in a }
     }
 
     @Sendable func editPage(_ request: Request, context: AppRequestContext) async throws -> Response {
