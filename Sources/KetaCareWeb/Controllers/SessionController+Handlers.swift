@@ -279,11 +279,23 @@ extension SessionController {
     private func formAction(
         _ context: AppRequestContext, anchor: String, _ operation: @Sendable ([String: String]) async throws -> Void
     ) async throws -> Response {
+        try await formActionRedirecting(
+            context, anchor: anchor,
+            { form -> String? in
+                try await operation(form)
+                return nil
+            })
+    }
+
+    /// As above; the operation may name another anchor (the alerts, when it raised one, so the nurse sees it at once).
+    private func formActionRedirecting(
+        _ context: AppRequestContext, anchor: String, _ operation: @Sendable ([String: String]) async throws -> String?
+    ) async throws -> Response {
         let id = try sessionID(context)
         let form = FormBody.parse(context.body)
         do {
-            try await operation(form)
-            return Pages.redirect("/sessions/\(id)#\(anchor)")
+            let target = try await operation(form) ?? anchor
+            return Pages.redirect("/sessions/\(id)#\(target)")
         } catch {
             let apiError = APIError.from(error, timeZone: dependencies.timeZone)
             guard [.unprocessableContent, .conflict, .badRequest].contains(apiError.status) else { throw error }
@@ -349,13 +361,16 @@ extension SessionController {
 
     @Sendable func vitalsFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try sessionID(context)
-        return try await formAction(context, anchor: "vitals") { form in
-            let input = VitalsInput(
-                systolic: try Self.requireInt(form, "systolic"), diastolic: try Self.requireInt(form, "diastolic"),
-                heart_rate: try Self.requireInt(form, "heart_rate"), spo2: try Self.requireInt(form, "spo2"),
-                respiratory_rate: try Self.requireInt(form, "respiratory_rate"), temperature: try Self.double(form, "temperature"))
-            _ = try await recordVitals(id, input, context: context)
-        }
+        return try await formActionRedirecting(
+            context, anchor: "vitals",
+            { form -> String? in
+                let input = VitalsInput(
+                    systolic: try Self.requireInt(form, "systolic"), diastolic: try Self.requireInt(form, "diastolic"),
+                    heart_rate: try Self.requireInt(form, "heart_rate"), spo2: try Self.requireInt(form, "spo2"),
+                    respiratory_rate: try Self.requireInt(form, "respiratory_rate"), temperature: try Self.double(form, "temperature"))
+                let result = try await recordVitals(id, input, context: context)
+                return result.alerts.isEmpty ? nil : "alerts"
+            })
     }
 
     @Sendable func acknowledgeFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -368,9 +383,13 @@ extension SessionController {
 
     @Sendable func assessmentFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try sessionID(context)
-        return try await formAction(context, anchor: "assessments") { form in
-            _ = try await recordAssessment(id, instrument: form["instrument"] ?? "", score: try Self.int(form, "score"), context: context)
-        }
+        return try await formActionRedirecting(
+            context, anchor: "assessments",
+            { form -> String? in
+                let alerts = try await recordAssessment(
+                    id, instrument: form["instrument"] ?? "", score: try Self.int(form, "score"), context: context)
+                return alerts.isEmpty ? nil : "alerts"
+            })
     }
 
     @Sendable func adverseEventFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
