@@ -251,6 +251,52 @@ enum Schema {
                     created_at BIGINT NOT NULL)
                 """,
                 "CREATE INDEX outbox_pending ON outbox (status, next_attempt_at)",
+        Migration(version: 6, name: "treatment sessions: dose orders, session records, vitals, events, adverse events") { _ in
+            [
+                """
+                CREATE TABLE treatment_sessions (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id), route TEXT NOT NULL,
+                    state TEXT NOT NULL, stop_reason TEXT, version BIGINT NOT NULL, checks_json TEXT, baseline_vitals_json TEXT,
+                    pre_dose_moaas BIGINT, pre_dose_cadss BIGINT, dosing_start BIGINT, dosing_end BIGINT, ready_at BIGINT,
+                    administered_mg TEXT, weight_kg TEXT, signed_by TEXT, signed_at BIGINT,
+                    created_at BIGINT NOT NULL, created_by TEXT NOT NULL, updated_at BIGINT NOT NULL, updated_by TEXT NOT NULL)
+                """,
+                "CREATE INDEX treatment_sessions_patient ON treatment_sessions (clinic_id, patient_id, created_at)",
+                """
+                CREATE TABLE dose_orders (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, session_id TEXT NOT NULL REFERENCES treatment_sessions(id),
+                    patient_id TEXT NOT NULL, route TEXT NOT NULL, entry_id TEXT NOT NULL, dose_amount TEXT NOT NULL, dose_unit TEXT NOT NULL,
+                    concentration TEXT, infusion_min TEXT, weight_kg TEXT, weight_measured_at BIGINT, dose_mg TEXT NOT NULL,
+                    volume_ml TEXT, rate_ml_per_h TEXT, devices BIGINT, limit_status TEXT NOT NULL, limit_name TEXT, limit_message TEXT,
+                    override_reason TEXT, report_json TEXT NOT NULL, ordered_by TEXT NOT NULL, ordered_at BIGINT NOT NULL,
+                    verified_by TEXT, verified_role TEXT, verified_at BIGINT)
+                """,
+                "CREATE UNIQUE INDEX dose_orders_session ON dose_orders (session_id)",
+                "CREATE INDEX dose_orders_limits ON dose_orders (clinic_id, limit_status, ordered_at)",
+                """
+                CREATE TABLE session_events (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, session_id TEXT NOT NULL REFERENCES treatment_sessions(id),
+                    patient_id TEXT NOT NULL, seq BIGINT NOT NULL, kind TEXT NOT NULL, occurred_at BIGINT NOT NULL,
+                    recorded_at BIGINT NOT NULL, recorded_by TEXT NOT NULL, role TEXT NOT NULL, payload_json TEXT NOT NULL)
+                """,
+                "CREATE UNIQUE INDEX session_events_session ON session_events (session_id, seq)",
+                """
+                CREATE TABLE session_alerts (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, session_id TEXT NOT NULL REFERENCES treatment_sessions(id),
+                    patient_id TEXT NOT NULL, event_id TEXT NOT NULL, alert_key TEXT NOT NULL, signal TEXT NOT NULL, level TEXT NOT NULL,
+                    threshold TEXT NOT NULL, observed TEXT, action TEXT NOT NULL, raised_at BIGINT NOT NULL,
+                    acknowledged_by TEXT, acknowledged_at BIGINT, action_taken TEXT)
+                """,
+                "CREATE INDEX session_alerts_session ON session_alerts (session_id, raised_at)",
+                """
+                CREATE TABLE adverse_events (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, session_id TEXT NOT NULL REFERENCES treatment_sessions(id),
+                    patient_id TEXT NOT NULL, term TEXT NOT NULL, onset BIGINT NOT NULL, resolved_at BIGINT, grade BIGINT NOT NULL,
+                    seriousness TEXT NOT NULL, relatedness TEXT NOT NULL, is_expected BIGINT NOT NULL, action TEXT NOT NULL,
+                    treatment TEXT, outcome TEXT NOT NULL, reporter TEXT NOT NULL, recorded_at BIGINT NOT NULL, obligations_json TEXT NOT NULL)
+                """,
+                "CREATE INDEX adverse_events_session ON adverse_events (session_id, onset)",
+                "CREATE INDEX adverse_events_clinic ON adverse_events (clinic_id, onset)",
             ]
         },
     ]

@@ -50,6 +50,7 @@ public func buildRouter(
     assessments.register(routes)
     IntakeController(dependencies: dependencies, assessments: assessments).register(routes)
     OutcomesController(dependencies: dependencies, catalog: catalog).register(routes)
+    SessionController(dependencies: dependencies).register(routes)
     return (router, routes.specs)
 }
 

@@ -48,6 +48,16 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case recordLedger
     /// Approve adjustments, resolve discrepancies and run inventories (the compliance role's duty).
     case manageLedger
+    /// Order a dose for a treatment session (DOMAIN.md §4: the prescriber).
+    case orderDose
+    /// Verify another clinician's dose order: the independent double check (a nurse or prescriber who did not order it).
+    case verifyDose
+    /// Run a session at the chair: check-in, pre-dose checks, vitals, assessments, alerts, adverse events, transitions.
+    case runSession
+    /// Sign and lock a completed session record (DOMAIN.md §7.4: a licensed clinician; nurses and prescribers).
+    case signSession
+    /// Discharge a patient despite unmet discharge criteria, with a reason (issue #5: a prescriber).
+    case overrideDischarge
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -63,11 +73,11 @@ public struct AccessMatrix: Sendable {
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
             .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule, .readLedger,
-            .recordLedger,
+            .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge,
         ],
         .nurse: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule,
-            .readLedger, .recordLedger,
+            .readLedger, .recordLedger, .verifyDose, .runSession, .signSession,
         ],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule, .readOutbox],
         .compliance: [.readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],

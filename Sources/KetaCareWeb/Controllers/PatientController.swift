@@ -86,6 +86,8 @@ struct PatientController {
         let prescribers: [StaffUser]
         /// Intake, screening, consent, plans and bookings (issue #4).
         let treatment: TreatmentData
+        /// Treatment sessions, newest first (issue #5).
+        let sessions: [TreatmentSession]
     }
 
     struct TreatmentData: Sendable {
@@ -127,10 +129,12 @@ struct PatientController {
             let treatment = TreatmentData(
                 intake: intake, screening: try await IntakeRepository.currentScreening(of: id, clinicID: clinicID, on: db), consents: consents,
                 consentStatus: statuses, plans: plans, bookings: try await BookingRepository.bookings(of: id, clinicID: clinicID, on: db))
+            let sessions = try await SessionRepository.list(patient: id, clinicID: clinicID, on: db)
             return Audited(
                 ChartData(
                     patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts,
-                    policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers, treatment: treatment
+                    policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers, treatment: treatment,
+                    sessions: sessions
                 ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
@@ -263,7 +267,7 @@ struct PatientController {
         let role = context.session!.user.role
         var bmi: String?
         if let weight, let height { bmi = BodyMeasurement.bmi(weightKg: weight.value, heightCm: height.value).formatted1 }
-        return [
+        let values: [String: Any] = [
             "patient": [
                 "id": p.id.rawValue, "mrn": d.mrn, "displayName": d.displayName, "legalGivenName": d.legalGivenName,
                 "legalFamilyName": d.legalFamilyName, "preferredName": d.preferredName as Any, "dateOfBirth": d.dateOfBirth.description,
@@ -321,11 +325,13 @@ struct PatientController {
                 ] as [String: Any]
             },
             "diagnosisCodes": CareController.commonCodes.map { ["code": $0.0, "label": $0.1] },
-        ].merging(
-            TreatmentSummary.values(data.treatment, policy: data.policy, patientID: p.id, role: role, matrix: dependencies.matrix, pages: pages)
-        ) {
-            a, _ in a
-        }.merging(AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)) { a, _ in a }
+        ]
+        let assessments = AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)
+        let treatment = TreatmentSummary.values(
+            data.treatment, policy: data.policy, patientID: p.id, role: role, matrix: dependencies.matrix, pages: pages)
+        let sessions = SessionController.chartSection(
+            data.sessions, policy: data.policy, now: dependencies.now(), pages: pages, canRun: dependencies.matrix.allows(role, .runSession))
+        return values.merging(treatment) { a, _ in a }.merging(assessments) { a, _ in a }.merging(sessions) { a, _ in a }
     }
 
     @Sendable func editPage(_ request: Request, context: AppRequestContext) async throws -> Response {

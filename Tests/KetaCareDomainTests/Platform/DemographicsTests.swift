@@ -155,11 +155,11 @@ struct AccessMatrixTests {
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
             .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule, .readLedger,
-            .recordLedger,
+            .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge,
         ],
         .nurse: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule,
-            .readLedger, .recordLedger,
+            .readLedger, .recordLedger, .verifyDose, .runSession, .signSession,
         ],
         .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule, .readOutbox],
         .compliance: [.readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],

@@ -1,0 +1,643 @@
+public import Foundation
+public import KetaCareDomain
+public import SQLKit
+
+/// A treatment session as stored: where it is on the run-sheet, its version (for compare-and-swap edits) and the facts the
+/// run-sheet needs at every request without replaying the timeline (baseline vitals, dosing times).
+public struct TreatmentSession: Sendable, Equatable {
+    public let id: String
+    public let patientID: PatientID
+    public let route: DosingRoute
+    public var state: SessionState
+    public var version: Int
+    /// The nurse-confirmed pre-dose checklist, once entered.
+    public var checks: PreDoseConfirmations?
+    /// The pre-dose vitals set (the baseline for rise thresholds and the Aldrete circulation item).
+    public var baselineVitals: VitalSigns?
+    /// When the pre-dose vitals were taken.
+    public var baselineVitalsAt: Date?
+    public var preDoseMOAAS: Int?
+    public var preDoseCADSS: Int?
+    public var dosingStart: Date?
+    public var dosingEnd: Date?
+    /// The first time the discharge criteria were met (or overridden).
+    public var readyAt: Date?
+    /// The dose given, once administered (the ledger will hook in at the same moment: ``SessionRepository/recordAdministration``).
+    public var administeredMg: Decimal?
+    /// The weight the order used.
+    public var weightKg: Decimal?
+    public var signedBy: String?
+    public var signedAt: Date?
+    public let createdAt: Date
+    public let createdBy: String
+    public var updatedAt: Date
+    public var updatedBy: String
+
+    /// Signed records are locked: only amendments may follow.
+    public var isSigned: Bool { signedAt != nil }
+}
+
+/// What the nurse confirmed at the chair before dosing, with who confirmed it (issue #5 pre-dose checks).
+public struct PreDoseConfirmations: Codable, Sendable, Equatable {
+    public var identity: Bool
+    /// Current consent covering the session's route, as confirmed by the nurse (see ``SessionRepository/consentAndEligibility``).
+    public var consent: Bool
+    /// A current eligibility screen that cleared the patient, as confirmed by the nurse.
+    public var eligibility: Bool
+    public var fasting: Bool
+    public var escort: Bool
+    public var pregnancy: PregnancyStatus
+    /// New medications since the last session reviewed and interactions re-checked.
+    public var medicationsReviewed: Bool
+    public var questionnairesDone: Bool
+    public var questionnaireWaiver: String?
+    public var confirmedBy: String
+    public var confirmedAt: Date
+
+    /// Creates a confirmation record.
+    public init(
+        identity: Bool, consent: Bool, eligibility: Bool, fasting: Bool, escort: Bool, pregnancy: PregnancyStatus, medicationsReviewed: Bool,
+        questionnairesDone: Bool, questionnaireWaiver: String?, confirmedBy: String, confirmedAt: Date
+    ) {
+        self.identity = identity
+        self.consent = consent
+        self.eligibility = eligibility
+        self.fasting = fasting
+        self.escort = escort
+        self.pregnancy = pregnancy
+        self.medicationsReviewed = medicationsReviewed
+        self.questionnairesDone = questionnairesDone
+        self.questionnaireWaiver = questionnaireWaiver
+        self.confirmedBy = confirmedBy
+        self.confirmedAt = confirmedAt
+    }
+}
+
+/// A stored dose order with its independent double check.
+public struct StoredDoseOrder: Sendable, Equatable {
+    public let id: String
+    public let sessionID: String
+    public let route: DosingRoute
+    public let entryID: String
+    public let doseAmount: Decimal
+    public let doseUnit: String
+    public let concentration: Decimal?
+    public let infusionMinutes: Decimal?
+    public let weightKg: Decimal?
+    public let weightMeasuredAt: Date?
+    public let doseMg: Decimal
+    public let volumeMl: Decimal?
+    public let rateMlPerH: Decimal?
+    public let devices: Int?
+    /// `within`, `soft` or `hard` (hard orders are never stored).
+    public let limitStatus: String
+    public let limitName: String?
+    public let limitMessage: String?
+    public let overrideReason: String?
+    /// The `DoseReport` as JSON, for the order screen and the API.
+    public let reportJSON: String
+    public let orderedBy: String
+    public let orderedAt: Date
+    public var verifiedBy: String?
+    public var verifiedRole: Role?
+    public var verifiedAt: Date?
+
+    /// Whether a second clinician has verified it.
+    public var isVerified: Bool { verifiedAt != nil }
+
+    /// The dose as the prescriber wrote it.
+    public var orderedDose: OrderedDose {
+        doseUnit == DoseUnit.milligramsPerKilogram.rawValue ? .perKilogram(MilligramsPerKilogram(doseAmount)) : .fixed(Milligrams(doseAmount))
+    }
+}
+
+/// One entry on the session timeline: a transition, a vitals set, an assessment, an infusion change, an administration …
+public struct SessionEvent: Sendable, Equatable {
+    public let id: String
+    public let kind: String
+    public let occurredAt: Date
+    public let recordedBy: String
+    public let role: String
+    public let payloadJSON: String
+
+    /// The payload decoded as `T`.
+    public func payload<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(payloadJSON.utf8))
+    }
+}
+
+/// Timeline event kinds.
+public enum SessionEventKind {
+    public static let transition = "transition"
+    public static let vitals = "vitals"
+    public static let assessment = "assessment"
+    public static let sideEffects = "side_effects"
+    public static let infusion = "infusion"
+    public static let administration = "administration"
+    public static let checks = "checks"
+    public static let order = "order"
+    public static let verification = "verification"
+    public static let discharge = "discharge"
+    public static let adverseEvent = "adverse_event"
+    public static let alertAcknowledged = "alert_acknowledged"
+    public static let signature = "signature"
+    public static let amendment = "amendment"
+}
+
+/// A vitals event's payload.
+public struct VitalsPayload: Codable, Sendable, Equatable {
+    public var vitals: VitalSigns
+    /// `pre_dose` or `in_session`.
+    public var phase: String
+
+    /// Creates a payload.
+    public init(vitals: VitalSigns, phase: String) {
+        self.vitals = vitals
+        self.phase = phase
+    }
+}
+
+/// An assessment event's payload (MOAA/S or CADSS total).
+public struct AssessmentPayload: Codable, Sendable, Equatable {
+    public var instrument: String
+    public var score: Int
+    public var phase: String
+
+    /// Creates a payload.
+    public init(instrument: String, score: Int, phase: String) {
+        self.instrument = instrument
+        self.score = score
+        self.phase = phase
+    }
+}
+
+/// A free-form payload: a short note with optional numbers (infusion changes, administrations, amendments, signatures).
+public struct NotePayload: Codable, Sendable, Equatable {
+    public var note: String
+    public var doseMg: Decimal?
+    public var rateMlPerH: Decimal?
+    public var reason: String?
+
+    /// Creates a payload.
+    public init(note: String, doseMg: Decimal? = nil, rateMlPerH: Decimal? = nil, reason: String? = nil) {
+        self.note = note
+        self.doseMg = doseMg
+        self.rateMlPerH = rateMlPerH
+        self.reason = reason
+    }
+}
+
+/// An in-session alert, open until someone acknowledges it with the action taken (DOMAIN.md §6.5 alert mechanics).
+public struct StoredSessionAlert: Sendable, Equatable {
+    public let id: String
+    public let eventID: String
+    public let key: String
+    public let signal: String
+    public let level: AlertLevel
+    public let threshold: String
+    public let observed: String?
+    public let action: String
+    public let raisedAt: Date
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Date?
+    public var actionTaken: String?
+
+    /// Whether it still needs acknowledging.
+    public var isOpen: Bool { acknowledgedAt == nil }
+}
+
+/// A stored adverse event with the reports it calls for.
+public struct StoredAdverseEvent: Sendable, Equatable {
+    public let id: String
+    public let event: AdverseEvent
+    public let obligations: [ReportingObligation]
+    public let recordedAt: Date
+}
+
+/// Everything about one session, loaded together for the run-sheet, the print view and the API.
+public struct SessionFile: Sendable {
+    public let session: TreatmentSession
+    public let order: StoredDoseOrder?
+    public let events: [SessionEvent]
+    public let alerts: [StoredSessionAlert]
+    public let adverseEvents: [StoredAdverseEvent]
+
+    /// The vitals sets in time order.
+    public var vitals: [(at: Date, payload: VitalsPayload)] {
+        events.filter { $0.kind == SessionEventKind.vitals }.compactMap { e in (try? e.payload(VitalsPayload.self)).map { (e.occurredAt, $0) } }
+    }
+
+    /// The assessments of one instrument in time order.
+    public func assessments(_ instrument: String) -> [(at: Date, score: Int, phase: String)] {
+        events.filter { $0.kind == SessionEventKind.assessment }.compactMap { e in
+            guard let p = try? e.payload(AssessmentPayload.self), p.instrument == instrument else { return nil }
+            return (e.occurredAt, p.score, p.phase)
+        }
+    }
+
+    /// Whether a stop-dosing (or worse) alert is still unacknowledged.
+    public var hasOpenCriticalAlert: Bool { alerts.contains { $0.isOpen && $0.level >= .stopDosing } }
+}
+
+/// Treatment sessions: the run-sheet record, its dose order, timeline, alerts and adverse events.
+///
+/// Every change bumps the session's version with a compare-and-swap, so two people editing the same session never overwrite
+/// each other; timeline entries are appended, never updated.
+public enum SessionRepository {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+
+    // MARK: - Sessions
+
+    /// Checks a patient in for a session by `route`.
+    public static func create(
+        patient: PatientID, route: DosingRoute, by actor: String, role: Role, now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws -> TreatmentSession {
+        let session = TreatmentSession(
+            id: newID(), patientID: patient, route: route, state: .initial, version: 1, checks: nil, baselineVitals: nil, baselineVitalsAt: nil,
+            preDoseMOAAS: nil, preDoseCADSS: nil, dosingStart: nil, dosingEnd: nil, readyAt: nil, administeredMg: nil, weightKg: nil,
+            signedBy: nil, signedAt: nil, createdAt: now, createdBy: actor, updatedAt: now, updatedBy: actor)
+        try await db.insert(into: "treatment_sessions")
+            .columns("id", "clinic_id", "patient_id", "route", "state", "version", "created_at", "created_by", "updated_at", "updated_by")
+            .values(
+                SQLBind(session.id), SQLBind(clinicID), SQLBind(patient.rawValue), SQLBind(route.rawValue), SQLBind(session.state.name),
+                SQLBind(Int64(1)), SQLBind(Timestamps.ms(now)), SQLBind(actor), SQLBind(Timestamps.ms(now)), SQLBind(actor)
+            ).run()
+        let transition = SessionTransition(from: .initial, to: .initial, by: actor, role: role, at: now, reason: "checked in")
+        try await appendEvent(
+            session, kind: SessionEventKind.transition, payload: transition, at: now, by: actor, role: role, clinicID: clinicID, on: db)
+        return session
+    }
+
+    /// The session with `id`, or ``StoreError/notFound(resource:)``.
+    public static func require(id: String, clinicID: String, on db: any SQLDatabase) async throws -> TreatmentSession {
+        guard
+            let row = try await db.select().column("*").from("treatment_sessions").where("clinic_id", .equal, SQLBind(clinicID))
+                .where("id", .equal, SQLBind(id)).first()
+        else { throw StoreError.notFound(resource: "session") }
+        return try decodeSession(row)
+    }
+
+    /// A patient's sessions, newest first.
+    public static func list(patient: PatientID, clinicID: String, on db: any SQLDatabase) async throws -> [TreatmentSession] {
+        try await db.select().column("*").from("treatment_sessions").where("clinic_id", .equal, SQLBind(clinicID))
+            .where("patient_id", .equal, SQLBind(patient.rawValue)).orderBy("created_at", .descending).limit(500).all().map(decodeSession)
+    }
+
+    /// The session with its order, timeline, alerts and adverse events.
+    public static func load(id: String, clinicID: String, on db: any SQLDatabase) async throws -> SessionFile {
+        let session = try await require(id: id, clinicID: clinicID, on: db)
+        let order = try await db.select().column("*").from("dose_orders").where("session_id", .equal, SQLBind(id)).first().map(decodeOrder)
+        let events = try await db.select().column("*").from("session_events").where("session_id", .equal, SQLBind(id))
+            .orderBy("seq").all().map { row in
+                SessionEvent(
+                    id: try row.decode(column: "id", as: String.self), kind: try row.decode(column: "kind", as: String.self),
+                    occurredAt: Timestamps.date(try row.decode(column: "occurred_at", as: Int64.self)),
+                    recordedBy: try row.decode(column: "recorded_by", as: String.self), role: try row.decode(column: "role", as: String.self),
+                    payloadJSON: try row.decode(column: "payload_json", as: String.self))
+            }
+        let alerts = try await db.select().column("*").from("session_alerts").where("session_id", .equal, SQLBind(id)).orderBy("raised_at").all()
+            .map(decodeAlert)
+        let adverse = try await db.select().column("*").from("adverse_events").where("session_id", .equal, SQLBind(id)).orderBy("onset").all()
+            .map(decodeAdverseEvent)
+        return SessionFile(session: session, order: order, events: events, alerts: alerts, adverseEvents: adverse)
+    }
+
+    /// Saves `updated` over the stored row if nobody saved since `baseVersion` (compare-and-swap), returning it at its new version.
+    ///
+    /// Throws ``StoreError/versionConflict(changedBy:changedAt:currentVersion:)`` when the edit was based on an older version.
+    @discardableResult
+    public static func save(
+        _ updated: TreatmentSession, baseVersion: Int, by actor: String, now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws -> TreatmentSession {
+        var next = updated
+        next.version = baseVersion + 1
+        next.updatedAt = now
+        next.updatedBy = actor
+        let checks = try next.checks.map(json)
+        let baseline = try next.baselineVitals.map { try json(BaselineVitals(vitals: $0, takenAt: next.baselineVitalsAt ?? now)) }
+        let touched = try await db.update("treatment_sessions")
+            .set("state", to: SQLBind(next.state.name)).set("stop_reason", to: SQLBind(next.state.stopReasonText))
+            .set("version", to: SQLBind(Int64(next.version))).set("checks_json", to: SQLBind(checks))
+            .set("baseline_vitals_json", to: SQLBind(baseline)).set("pre_dose_moaas", to: SQLBind(next.preDoseMOAAS.map(Int64.init)))
+            .set("pre_dose_cadss", to: SQLBind(next.preDoseCADSS.map(Int64.init)))
+            .set("dosing_start", to: SQLBind(next.dosingStart.map(Timestamps.ms))).set("dosing_end", to: SQLBind(next.dosingEnd.map(Timestamps.ms)))
+            .set("ready_at", to: SQLBind(next.readyAt.map(Timestamps.ms))).set("administered_mg", to: SQLBind(next.administeredMg.map { "\($0)" }))
+            .set("weight_kg", to: SQLBind(next.weightKg.map { "\($0)" })).set("signed_by", to: SQLBind(next.signedBy))
+            .set("signed_at", to: SQLBind(next.signedAt.map(Timestamps.ms))).set("updated_at", to: SQLBind(Timestamps.ms(now)))
+            .set("updated_by", to: SQLBind(actor))
+            .where("clinic_id", .equal, SQLBind(clinicID)).where("id", .equal, SQLBind(updated.id))
+            .where("version", .equal, SQLBind(Int64(baseVersion))).returning("id").all()
+        if touched.isEmpty {
+            let winner = try await require(id: updated.id, clinicID: clinicID, on: db)
+            throw StoreError.versionConflict(changedBy: winner.updatedBy, changedAt: winner.updatedAt, currentVersion: winner.version)
+        }
+        return next
+    }
+
+    // MARK: - Timeline
+
+    /// Appends one timeline entry.
+    @discardableResult
+    public static func appendEvent<P: Encodable>(
+        _ session: TreatmentSession, kind: String, payload: P, at occurredAt: Date, by actor: String, role: Role, recordedAt: Date? = nil,
+        clinicID: String, on db: any SQLDatabase
+    ) async throws -> String {
+        let id = newID()
+        // Entries are numbered per session, so the timeline keeps the order they were written in even within one millisecond.
+        let last =
+            try await db.select().column(SQLFunction("MAX", args: SQLColumn("seq")), as: "s").from("session_events")
+            .where("session_id", .equal, SQLBind(session.id)).first(decodingColumn: "s", as: Int64?.self) ?? nil
+        try await db.insert(into: "session_events")
+            .columns(
+                "id", "clinic_id", "session_id", "patient_id", "seq", "kind", "occurred_at", "recorded_at", "recorded_by", "role", "payload_json"
+            )
+            .values(
+                SQLBind(id), SQLBind(clinicID), SQLBind(session.id), SQLBind(session.patientID.rawValue), SQLBind((last ?? 0) + 1), SQLBind(kind),
+                SQLBind(Timestamps.ms(occurredAt)), SQLBind(Timestamps.ms(recordedAt ?? occurredAt)), SQLBind(actor), SQLBind(role.rawValue),
+                SQLBind(try json(payload))
+            ).run()
+        return id
+    }
+
+    /// Records that the dose was given: the session's administered mg and an `administration` timeline event.
+    ///
+    /// The seam for the controlled-substance ledger: it is always called inside the session's audited transaction (`db`), so the
+    /// ledger's administration entry can be written here, on the same `db`, and commit or roll back with the session.
+    public static func recordAdministration(
+        _ session: inout TreatmentSession, doseMg: Decimal, at time: Date, by actor: String, role: Role, clinicID: String, on db: any SQLDatabase
+    ) async throws {
+        session.administeredMg = doseMg
+        try await appendEvent(
+            session, kind: SessionEventKind.administration, payload: NotePayload(note: "dose administered", doseMg: doseMg), at: time, by: actor,
+            role: role, clinicID: clinicID, on: db)
+    }
+
+    /// Stores the alerts a timeline entry raised.
+    public static func insertAlerts(
+        _ alerts: [SessionAlert], session: TreatmentSession, eventID: String, now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws -> [StoredSessionAlert] {
+        var stored: [StoredSessionAlert] = []
+        for alert in alerts {
+            let row = StoredSessionAlert(
+                id: newID(), eventID: eventID, key: alert.key, signal: alert.signal, level: alert.level, threshold: alert.threshold,
+                observed: alert.observed.map { "\($0)" }, action: alert.action, raisedAt: now, acknowledgedBy: nil, acknowledgedAt: nil,
+                actionTaken: nil)
+            try await db.insert(into: "session_alerts")
+                .columns(
+                    "id", "clinic_id", "session_id", "patient_id", "event_id", "alert_key", "signal", "level", "threshold", "observed", "action",
+                    "raised_at"
+                )
+                .values(
+                    SQLBind(row.id), SQLBind(clinicID), SQLBind(session.id), SQLBind(session.patientID.rawValue), SQLBind(eventID), SQLBind(row.key),
+                    SQLBind(row.signal), SQLBind(row.level.rawValue), SQLBind(row.threshold), SQLBind(row.observed), SQLBind(row.action),
+                    SQLBind(Timestamps.ms(now))
+                ).run()
+            stored.append(row)
+        }
+        return stored
+    }
+
+    /// Acknowledges an open alert with the action taken; an alert is acknowledged once.
+    public static func acknowledgeAlert(
+        id: String, session: TreatmentSession, actionTaken: String, by actor: String, now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws -> StoredSessionAlert {
+        let text = actionTaken.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else {
+            throw SessionError(.missing, field: "action_taken", message: "action_taken is required: what was done about the alert")
+        }
+        guard
+            let row = try await db.select().column("*").from("session_alerts").where("clinic_id", .equal, SQLBind(clinicID))
+                .where("session_id", .equal, SQLBind(session.id)).where("id", .equal, SQLBind(id)).first()
+        else { throw StoreError.notFound(resource: "alert") }
+        var alert = try decodeAlert(row)
+        guard alert.isOpen else {
+            throw SessionError(
+                .inconsistent, field: "alert", message: "this alert was already acknowledged by \(alert.acknowledgedBy ?? "someone")")
+        }
+        alert.acknowledgedBy = actor
+        alert.acknowledgedAt = now
+        alert.actionTaken = text
+        try await db.update("session_alerts").set("acknowledged_by", to: SQLBind(actor)).set("acknowledged_at", to: SQLBind(Timestamps.ms(now)))
+            .set("action_taken", to: SQLBind(text)).where("id", .equal, SQLBind(id)).where("acknowledged_at", .is, SQLLiteral.null).run()
+        return alert
+    }
+
+    // MARK: - Dose orders
+
+    /// Stores an order computed by ``DoseCalculator`` (never a hard-limit one: the caller refuses those).
+    public static func insertOrder(
+        _ calculation: DoseCalculation, report: DoseReport, session: TreatmentSession, preparation: MilligramsPerMillilitre?,
+        infusion: Minutes?, overrideReason: String?, by actor: String, now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws -> StoredDoseOrder {
+        let amount: Decimal
+        switch calculation.ordered {
+        case .perKilogram(let dose): amount = dose.value
+        case .fixed(let dose): amount = dose.value
+        }
+        let order = StoredDoseOrder(
+            id: newID(), sessionID: session.id, route: session.route, entryID: calculation.entry.id, doseAmount: amount,
+            doseUnit: calculation.entry.doseUnit.rawValue, concentration: preparation?.value, infusionMinutes: infusion?.value,
+            weightKg: calculation.weight?.used.value, weightMeasuredAt: calculation.weight?.measuredAt, doseMg: calculation.dose.value,
+            volumeMl: calculation.volume?.value, rateMlPerH: calculation.infusion?.rate.value, devices: calculation.devices?.count,
+            limitStatus: calculation.check.status, limitName: calculation.check.limit?.name, limitMessage: calculation.check.limit?.message,
+            overrideReason: overrideReason, reportJSON: try json(report), orderedBy: actor, orderedAt: now, verifiedBy: nil, verifiedRole: nil,
+            verifiedAt: nil)
+        do {
+            try await db.insert(into: "dose_orders")
+                .columns(
+                    "id", "clinic_id", "session_id", "patient_id", "route", "entry_id", "dose_amount", "dose_unit", "concentration", "infusion_min",
+                    "weight_kg", "weight_measured_at", "dose_mg", "volume_ml", "rate_ml_per_h", "devices", "limit_status", "limit_name",
+                    "limit_message", "override_reason", "report_json", "ordered_by", "ordered_at"
+                )
+                .values(
+                    SQLBind(order.id), SQLBind(clinicID), SQLBind(session.id), SQLBind(session.patientID.rawValue), SQLBind(order.route.rawValue),
+                    SQLBind(order.entryID), SQLBind("\(amount)"), SQLBind(order.doseUnit), SQLBind(order.concentration.map { "\($0)" }),
+                    SQLBind(order.infusionMinutes.map { "\($0)" }), SQLBind(order.weightKg.map { "\($0)" }),
+                    SQLBind(order.weightMeasuredAt.map(Timestamps.ms)), SQLBind("\(order.doseMg)"), SQLBind(order.volumeMl.map { "\($0)" }),
+                    SQLBind(order.rateMlPerH.map { "\($0)" }), SQLBind(order.devices.map(Int64.init)), SQLBind(order.limitStatus),
+                    SQLBind(order.limitName), SQLBind(order.limitMessage), SQLBind(overrideReason), SQLBind(order.reportJSON), SQLBind(actor),
+                    SQLBind(Timestamps.ms(now))
+                ).run()
+        } catch  where error.isUniqueViolation {
+            throw StoreError.duplicate(field: "order", message: "this session already has a dose order")
+        }
+        return order
+    }
+
+    /// Records the independent double check on the session's order.
+    public static func verifyOrder(
+        _ order: StoredDoseOrder, by actor: String, role: Role, now: Date, on db: any SQLDatabase
+    ) async throws -> StoredDoseOrder {
+        var verified = order
+        verified.verifiedBy = actor
+        verified.verifiedRole = role
+        verified.verifiedAt = now
+        try await db.update("dose_orders").set("verified_by", to: SQLBind(actor)).set("verified_role", to: SQLBind(role.rawValue))
+            .set("verified_at", to: SQLBind(Timestamps.ms(now))).where("id", .equal, SQLBind(order.id)).run()
+        return verified
+    }
+
+    // MARK: - Adverse events
+
+    /// Stores an adverse event with its reporting obligations.
+    public static func insertAdverseEvent(
+        _ event: AdverseEvent, obligations: [ReportingObligation], session: TreatmentSession, now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws -> StoredAdverseEvent {
+        let id = newID()
+        try await db.insert(into: "adverse_events")
+            .columns(
+                "id", "clinic_id", "session_id", "patient_id", "term", "onset", "resolved_at", "grade", "seriousness", "relatedness", "is_expected",
+                "action", "treatment", "outcome", "reporter", "recorded_at", "obligations_json"
+            )
+            .values(
+                SQLBind(id), SQLBind(clinicID), SQLBind(session.id), SQLBind(session.patientID.rawValue), SQLBind(event.term),
+                SQLBind(Timestamps.ms(event.onset)), SQLBind(event.resolvedAt.map(Timestamps.ms)), SQLBind(Int64(event.grade.value)),
+                SQLBind(event.seriousness.map(\.rawValue).sorted().joined(separator: ",")), SQLBind(event.relatedness.rawValue),
+                SQLBind(Int64(event.isExpected ? 1 : 0)), SQLBind(event.action.rawValue), SQLBind(event.treatment), SQLBind(event.outcome.rawValue),
+                SQLBind(event.reporter), SQLBind(Timestamps.ms(now)), SQLBind(try json(obligations))
+            ).run()
+        return StoredAdverseEvent(id: id, event: event, obligations: obligations, recordedAt: now)
+    }
+
+    // MARK: - History across sessions
+
+    /// The patient's administered doses, for per-7-day limits and the safety watch.
+    public static func priorDoses(patient: PatientID, clinicID: String, on db: any SQLDatabase) async throws -> [(
+        dose: PriorDose, weightKg: Decimal?
+    )] {
+        try await db.select().columns("id", "route", "dosing_start", "administered_mg", "weight_kg").from("treatment_sessions")
+            .where("clinic_id", .equal, SQLBind(clinicID)).where("patient_id", .equal, SQLBind(patient.rawValue))
+            .where("administered_mg", .isNot, SQLLiteral.null).orderBy("dosing_start", .descending).limit(1000).all()
+            .compactMap { row in
+                guard let start = try row.decode(column: "dosing_start", as: Int64?.self),
+                    let mg = Decimal(string: try row.decode(column: "administered_mg", as: String.self)),
+                    let route = DosingRoute(rawValue: try row.decode(column: "route", as: String.self))
+                else { return nil }
+                let dose = PriorDose(
+                    administeredAt: Timestamps.date(start), sessionID: try row.decode(column: "id", as: String.self), product: route.product,
+                    dose: Milligrams(mg))
+                return (dose, try row.decode(column: "weight_kg", as: String?.self).flatMap { Decimal(string: $0) })
+            }
+    }
+
+    /// Seam for the lead: the consent and eligibility facts the pre-dose checklist needs.
+    ///
+    /// Until intake, consent and plan storage lands, these are the nurse's confirmations at the chair (who confirmed is kept in
+    /// ``PreDoseConfirmations``). Switch this one function to the stored consent status and eligibility screen when they exist.
+    public static func consentAndEligibility(
+        _ confirmations: PreDoseConfirmations?, route: DosingRoute
+    ) -> (consentedRoutes: Set<DosingRoute>, consentExpiresAt: Date?, eligibilityScreenedAt: Date?, eligibilityCleared: Bool) {
+        guard let confirmations else { return ([], nil, nil, false) }
+        return (
+            confirmations.consent ? [route] : [], nil, confirmations.eligibility ? confirmations.confirmedAt : nil, confirmations.eligibility
+        )
+    }
+
+    // MARK: - Decoding
+
+    struct BaselineVitals: Codable {
+        let vitals: VitalSigns
+        let takenAt: Date
+    }
+
+    static func decodeSession(_ row: any SQLRow) throws -> TreatmentSession {
+        let stateName = try row.decode(column: "state", as: String.self)
+        let reason = try row.decode(column: "stop_reason", as: String?.self)
+        let state =
+            SessionState.path.first { $0.name == stateName } ?? (stateName == "stopped_early" ? .stoppedEarly(reason: reason ?? "") : .checkedIn)
+        let baseline = try row.decode(column: "baseline_vitals_json", as: String?.self).map {
+            try JSONDecoder().decode(BaselineVitals.self, from: Data($0.utf8))
+        }
+        func date(_ column: String) throws -> Date? { try row.decode(column: column, as: Int64?.self).map(Timestamps.date) }
+        func decimal(_ column: String) throws -> Decimal? { try row.decode(column: column, as: String?.self).flatMap { Decimal(string: $0) } }
+        return TreatmentSession(
+            id: try row.decode(column: "id", as: String.self),
+            patientID: PatientID(try row.decode(column: "patient_id", as: String.self)),
+            route: DosingRoute(rawValue: try row.decode(column: "route", as: String.self)) ?? .intravenous,
+            state: state,
+            version: Int(try row.decode(column: "version", as: Int64.self)),
+            checks: try row.decode(column: "checks_json", as: String?.self).map {
+                try JSONDecoder().decode(PreDoseConfirmations.self, from: Data($0.utf8))
+            },
+            baselineVitals: baseline?.vitals, baselineVitalsAt: baseline?.takenAt,
+            preDoseMOAAS: try row.decode(column: "pre_dose_moaas", as: Int64?.self).map(Int.init),
+            preDoseCADSS: try row.decode(column: "pre_dose_cadss", as: Int64?.self).map(Int.init),
+            dosingStart: try date("dosing_start"), dosingEnd: try date("dosing_end"), readyAt: try date("ready_at"),
+            administeredMg: try decimal("administered_mg"), weightKg: try decimal("weight_kg"),
+            signedBy: try row.decode(column: "signed_by", as: String?.self), signedAt: try date("signed_at"),
+            createdAt: Timestamps.date(try row.decode(column: "created_at", as: Int64.self)),
+            createdBy: try row.decode(column: "created_by", as: String.self),
+            updatedAt: Timestamps.date(try row.decode(column: "updated_at", as: Int64.self)),
+            updatedBy: try row.decode(column: "updated_by", as: String.self))
+    }
+
+    static func decodeOrder(_ row: any SQLRow) throws -> StoredDoseOrder {
+        func decimal(_ column: String) throws -> Decimal? { try row.decode(column: column, as: String?.self).flatMap { Decimal(string: $0) } }
+        return StoredDoseOrder(
+            id: try row.decode(column: "id", as: String.self), sessionID: try row.decode(column: "session_id", as: String.self),
+            route: DosingRoute(rawValue: try row.decode(column: "route", as: String.self)) ?? .intravenous,
+            entryID: try row.decode(column: "entry_id", as: String.self), doseAmount: try decimal("dose_amount") ?? 0,
+            doseUnit: try row.decode(column: "dose_unit", as: String.self), concentration: try decimal("concentration"),
+            infusionMinutes: try decimal("infusion_min"), weightKg: try decimal("weight_kg"),
+            weightMeasuredAt: try row.decode(column: "weight_measured_at", as: Int64?.self).map(Timestamps.date), doseMg: try decimal("dose_mg") ?? 0,
+            volumeMl: try decimal("volume_ml"), rateMlPerH: try decimal("rate_ml_per_h"),
+            devices: try row.decode(column: "devices", as: Int64?.self).map(Int.init),
+            limitStatus: try row.decode(column: "limit_status", as: String.self), limitName: try row.decode(column: "limit_name", as: String?.self),
+            limitMessage: try row.decode(column: "limit_message", as: String?.self),
+            overrideReason: try row.decode(column: "override_reason", as: String?.self),
+            reportJSON: try row.decode(column: "report_json", as: String.self), orderedBy: try row.decode(column: "ordered_by", as: String.self),
+            orderedAt: Timestamps.date(try row.decode(column: "ordered_at", as: Int64.self)),
+            verifiedBy: try row.decode(column: "verified_by", as: String?.self),
+            verifiedRole: try row.decode(column: "verified_role", as: String?.self).flatMap(Role.init(rawValue:)),
+            verifiedAt: try row.decode(column: "verified_at", as: Int64?.self).map(Timestamps.date))
+    }
+
+    static func decodeAlert(_ row: any SQLRow) throws -> StoredSessionAlert {
+        StoredSessionAlert(
+            id: try row.decode(column: "id", as: String.self), eventID: try row.decode(column: "event_id", as: String.self),
+            key: try row.decode(column: "alert_key", as: String.self), signal: try row.decode(column: "signal", as: String.self),
+            level: AlertLevel(rawValue: try row.decode(column: "level", as: String.self)) ?? .warning,
+            threshold: try row.decode(column: "threshold", as: String.self), observed: try row.decode(column: "observed", as: String?.self),
+            action: try row.decode(column: "action", as: String.self),
+            raisedAt: Timestamps.date(try row.decode(column: "raised_at", as: Int64.self)),
+            acknowledgedBy: try row.decode(column: "acknowledged_by", as: String?.self),
+            acknowledgedAt: try row.decode(column: "acknowledged_at", as: Int64?.self).map(Timestamps.date),
+            actionTaken: try row.decode(column: "action_taken", as: String?.self))
+    }
+
+    static func decodeAdverseEvent(_ row: any SQLRow) throws -> StoredAdverseEvent {
+        let seriousness = Set(
+            try row.decode(column: "seriousness", as: String.self).split(separator: ",").compactMap { SeriousnessCriterion(rawValue: String($0)) })
+        let event = try AdverseEvent(
+            term: try row.decode(column: "term", as: String.self), onset: Timestamps.date(try row.decode(column: "onset", as: Int64.self)),
+            resolvedAt: try row.decode(column: "resolved_at", as: Int64?.self).map(Timestamps.date),
+            grade: try CTCAEGrade(Int(try row.decode(column: "grade", as: Int64.self))), seriousness: seriousness,
+            relatedness: Relatedness(rawValue: try row.decode(column: "relatedness", as: String.self)) ?? .unassessable,
+            isExpected: try row.decode(column: "is_expected", as: Int64.self) == 1,
+            action: AdverseEventAction(rawValue: try row.decode(column: "action", as: String.self)) ?? .none,
+            treatment: try row.decode(column: "treatment", as: String?.self),
+            outcome: AdverseEventOutcome(rawValue: try row.decode(column: "outcome", as: String.self)) ?? .unknown,
+            reporter: try row.decode(column: "reporter", as: String.self))
+        let obligations = try JSONDecoder().decode(
+            [ReportingObligation].self, from: Data(try row.decode(column: "obligations_json", as: String.self).utf8))
+        return StoredAdverseEvent(
+            id: try row.decode(column: "id", as: String.self), event: event, obligations: obligations,
+            recordedAt: Timestamps.date(try row.decode(column: "recorded_at", as: Int64.self)))
+    }
+}
+
+extension SessionState {
+    /// The stop reason, for storage.
+    var stopReasonText: String? {
+        if case .stoppedEarly(let reason) = self { return reason }
+        return nil
+    }
+}

@@ -1,0 +1,622 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KetaCareDomain
+import KetaCareStore
+import NIOCore
+
+// MARK: - The session as values (one shape for the API and the templates)
+
+extension SessionController {
+    private func iso(_ date: Date) -> String { Format.iso(date) }
+    private func text(_ date: Date) -> String { pages.dateTime(date) }
+    private func clock(_ date: Date) -> String { String(pages.dateTime(date).suffix(5)) }
+
+    static let stateLabels: [String: String] = [
+        "checked_in": "Checked in", "pre_dose_checks": "Pre-dose checks", "dosing": "Dosing", "monitoring": "Monitoring",
+        "recovery": "Recovery", "ready_for_discharge": "Ready for discharge", "discharged": "Discharged", "stopped_early": "Stopped early",
+    ]
+
+    func orderValues(_ order: StoredDoseOrder) -> [String: Any] {
+        var values: [String: Any] = [
+            "id": order.id, "route": order.route.rawValue, "dose_text": "\(order.doseAmount) \(order.doseUnit)",
+            "dose_mg": order.doseMg.approximateDoubleValue, "dose_mg_text": "\(order.doseMg) mg", "limit_status": order.limitStatus,
+            "ordered_by": order.orderedBy, "ordered_at": iso(order.orderedAt), "ordered_at_text": text(order.orderedAt),
+            "is_verified": order.isVerified, "is_soft": order.limitStatus == "soft",
+        ]
+        if let volume = order.volumeMl { values["volume_ml"] = volume.approximateDoubleValue }
+        if let rate = order.rateMlPerH { values["rate_ml_per_h"] = rate.approximateDoubleValue }
+        if let minutes = order.infusionMinutes { values["infusion_min"] = minutes.approximateDoubleValue }
+        if let concentration = order.concentration { values["concentration_mg_per_ml"] = concentration.approximateDoubleValue }
+        if let devices = order.devices { values["devices"] = devices }
+        if let weight = order.weightKg { values["weight_kg"] = weight.approximateDoubleValue }
+        if let at = order.weightMeasuredAt { values["weight_measured_on"] = String(iso(at).prefix(10)) }
+        if let message = order.limitMessage { values["limit_message"] = message }
+        if let reason = order.overrideReason { values["override_reason"] = reason }
+        if let by = order.verifiedBy, let at = order.verifiedAt {
+            values["verified_by"] = by
+            values["verified_role"] = order.verifiedRole?.rawValue ?? ""
+            values["verified_at"] = iso(at)
+            values["verified_at_text"] = text(at)
+        }
+        if let report = try? JSONSerialization.jsonObject(with: Data(order.reportJSON.utf8)) as? [String: Any] {
+            values["summary"] = report["summary"] as? String ?? ""
+        }
+        return values
+    }
+
+    func timelineText(_ event: SessionEvent) -> String {
+        switch event.kind {
+        case SessionEventKind.transition:
+            guard let step = try? event.payload(SessionTransition.self) else { return event.kind }
+            if step.from == step.to { return "checked in" }
+            return "\(step.from.name) → \(step.to.name)" + (step.reason.map { " (\($0))" } ?? "")
+        case SessionEventKind.vitals:
+            guard let p = try? event.payload(VitalsPayload.self) else { return event.kind }
+            let v = p.vitals
+            return
+                "vitals (\(p.phase.replacingOccurrences(of: "_", with: "-"))): BP \(v.systolic)/\(v.diastolic), HR \(v.heartRate), SpO2 \(v.spo2)%, RR \(v.respiratoryRate)"
+        case SessionEventKind.assessment:
+            guard let p = try? event.payload(AssessmentPayload.self) else { return event.kind }
+            return "\(p.instrument == "moaas" ? "MOAA/S" : "CADSS") \(p.score) (\(p.phase.replacingOccurrences(of: "_", with: "-")))"
+        case SessionEventKind.checks:
+            return "pre-dose checks confirmed"
+        case SessionEventKind.discharge:
+            guard let d = try? event.payload(DischargeDecision.self) else { return event.kind }
+            return d.override.map { "ready for discharge by prescriber override: \($0.reason)" } ?? "discharge criteria met"
+        default:
+            guard let p = try? event.payload(NotePayload.self) else { return event.kind }
+            var line = p.note
+            if event.kind == SessionEventKind.infusion { line = "infusion \(p.note)" }
+            if let reason = p.reason { line += " — \(reason)" }
+            return line
+        }
+    }
+
+    /// Everything about the session as JSON-ready values (snake_case keys; numbers as numbers, dates as ISO 8601 strings).
+    func sessionValues(_ file: SessionFile, patient: Patient, policy: ClinicPolicy, now: Date) -> [String: Any] {
+        let s = file.session
+        var values: [String: Any] = [
+            "id": s.id, "patient_id": patient.id.rawValue, "patient_name": patient.demographics.displayName, "mrn": patient.demographics.mrn,
+            "route": s.route.rawValue, "state": s.state.name, "state_label": Self.stateLabels[s.state.name] ?? s.state.name, "version": s.version,
+            "is_signed": s.isSigned, "created_at": iso(s.createdAt), "created_at_text": text(s.createdAt), "created_by": s.createdBy,
+            "updated_by": s.updatedBy, "updated_at": iso(s.updatedAt),
+        ]
+        if case .stoppedEarly(let reason) = s.state { values["stop_reason"] = reason }
+        if let by = s.signedBy, let at = s.signedAt {
+            values["signed_by"] = by
+            values["signed_at"] = iso(at)
+            values["signed_at_text"] = text(at)
+        }
+        if let at = s.dosingStart {
+            values["dosing_start"] = iso(at)
+            values["dosing_start_text"] = text(at)
+        }
+        if let at = s.dosingEnd {
+            values["dosing_end"] = iso(at)
+            values["dosing_end_text"] = text(at)
+        }
+        if let at = s.readyAt {
+            values["ready_at"] = iso(at)
+            values["ready_at_text"] = text(at)
+        }
+        if let mg = s.administeredMg { values["administered_mg"] = mg.approximateDoubleValue }
+        if let order = file.order { values["order"] = orderValues(order) }
+        if let c = s.checks {
+            var checks: [String: Any] = [
+                "identity": c.identity, "consent": c.consent, "eligibility": c.eligibility, "fasting": c.fasting, "escort": c.escort,
+                "pregnancy": c.pregnancy.rawValue, "medications_reviewed": c.medicationsReviewed, "questionnaires_done": c.questionnairesDone,
+                "confirmed_by": c.confirmedBy, "confirmed_at": iso(c.confirmedAt),
+            ]
+            if let waiver = c.questionnaireWaiver { checks["questionnaire_waiver"] = waiver }
+            values["checks"] = checks
+        }
+        if s.dosingStart == nil && !s.state.isTerminal {
+            let unmet = Self.preDoseChecks(file, now: now).unmetItems(route: s.route, now: now, policy: policy.sessions)
+            values["pre_dose_unmet"] = unmet.map { ["item": $0.item.rawValue, "reason": $0.reason] }
+            values["has_pre_dose_unmet"] = !unmet.isEmpty
+        }
+        values["vitals"] = file.vitals.map { entry -> [String: Any] in
+            let v = entry.payload.vitals
+            var row: [String: Any] = [
+                "at": iso(entry.at), "time": clock(entry.at), "systolic": v.systolic, "diastolic": v.diastolic, "heart_rate": v.heartRate,
+                "spo2": v.spo2, "respiratory_rate": v.respiratoryRate, "phase": entry.payload.phase,
+            ]
+            if let t = v.temperatureCelsius { row["temperature"] = t.approximateDoubleValue }
+            return row
+        }
+        values["alerts"] = file.alerts.map { a -> [String: Any] in
+            var row: [String: Any] = [
+                "id": a.id, "key": a.key, "signal": a.signal, "level": a.level.rawValue, "threshold": a.threshold, "action": a.action,
+                "raised_at": iso(a.raisedAt), "time": clock(a.raisedAt), "is_open": a.isOpen, "is_critical": a.level >= .stopDosing,
+                "session_id": s.id,
+            ]
+            if let observed = a.observed { row["observed"] = observed }
+            if let by = a.acknowledgedBy, let at = a.acknowledgedAt {
+                row["acknowledged_by"] = by
+                row["acknowledged_at"] = iso(at)
+                row["acknowledged_time"] = clock(at)
+                row["action_taken"] = a.actionTaken ?? ""
+            }
+            return row
+        }
+        values["open_alert_count"] = file.alerts.filter(\.isOpen).count
+        values["has_vitals"] = !file.vitals.isEmpty
+        values["has_assessments"] = !file.assessments("moaas").isEmpty || !file.assessments("cadss").isEmpty
+        values["assessments"] = file.events.filter { $0.kind == SessionEventKind.assessment }.compactMap { e -> [String: Any]? in
+            guard let p = try? e.payload(AssessmentPayload.self) else { return nil }
+            return [
+                "at": iso(e.occurredAt), "time": clock(e.occurredAt), "instrument": p.instrument,
+                "label": p.instrument == "moaas" ? "MOAA/S" : "CADSS", "score": p.score, "phase": p.phase,
+            ]
+        }
+        values["adverse_events"] = file.adverseEvents.map { stored -> [String: Any] in
+            let e = stored.event
+            return [
+                "id": stored.id, "term": e.term, "grade": e.grade.value, "grade_definition": e.grade.definition, "serious": e.isSerious,
+                "seriousness": e.seriousness.map(\.rawValue).sorted().joined(separator: ", "), "outcome": e.outcome.rawValue,
+                "action": e.action.rawValue, "relatedness": e.relatedness.rawValue, "onset": iso(e.onset), "time": clock(e.onset),
+                "reporter": e.reporter, "has_reports": !stored.obligations.isEmpty,
+                "reports": stored.obligations.map { o -> [String: Any] in
+                    var row: [String: Any] = ["name": o.name, "recipient": o.recipient, "mandatory": o.isMandatory]
+                    if let due = o.dueBy {
+                        row["due_by"] = iso(due)
+                        row["due_by_text"] = text(due)
+                    }
+                    return row
+                },
+            ]
+        }
+        values["timeline"] = file.events.map { e -> [String: Any] in
+            ["at": iso(e.occurredAt), "time": clock(e.occurredAt), "kind": e.kind, "by": e.recordedBy, "role": e.role, "text": timelineText(e)]
+        }
+        if let due = Self.nextVitalsDue(file, policy: policy, now: now) {
+            values["next_vitals_due"] =
+                [
+                    "due_at": iso(due.dueAt), "due_at_text": clock(due.dueAt), "is_overdue": due.isOverdue,
+                    "seconds_remaining": Int(due.secondsRemaining.rounded()),
+                ] as [String: Any]
+        }
+        if let prediction = try? Self.prediction(file, policy: policy) {
+            var pk: [String: Any] = [
+                "model": prediction.model.name, "peak_ng_per_ml": (prediction.peak.concentration.value * 10).rounded() / 10,
+                "peak_min": (prediction.peak.minute * 10).rounded() / 10,
+            ]
+            if let below = prediction.belowLevel {
+                pk["level_ng_per_ml"] = below.level.value
+                if let minute = below.crossing.minute { pk["below_level_min"] = (minute * 10).rounded() / 10 }
+            }
+            values["pk"] = pk
+        }
+        return values
+    }
+
+    /// The two charts for the run-sheet and print view.
+    func chartValues(_ file: SessionFile, patient: Patient, policy: ClinicPolicy) -> [String: Any] {
+        var values: [String: Any] = [:]
+        let warn = policy.sessions.alerts.first { $0.key == "alerts.sbp.warning" }
+        let stop = policy.sessions.alerts.first { $0.key == "alerts.sbp.critical" }
+        let lines = [warn, stop].compactMap { $0 }.map { ($0.limit.approximateDoubleValue, "\($0.name) (\($0.level.rawValue))") }
+        let chart = VitalsChart(
+            title: "Vitals, \(patient.demographics.displayName)", points: file.vitals.map { .init(date: $0.at, vitals: $0.payload.vitals) },
+            systolicLines: lines, timeZone: dependencies.timeZone)
+        if !file.vitals.isEmpty { values["vitals_svg"] = chart.svg(id: "vitals-chart") }
+        if let prediction = try? Self.prediction(file, policy: policy) {
+            var markers: [PKChart.Marker] = []
+            if let start = file.session.dosingStart {
+                markers.append(.init(minute: 0, label: "start"))
+                for event in file.events where event.kind == SessionEventKind.infusion {
+                    let note = (try? event.payload(NotePayload.self))?.note ?? "event"
+                    markers.append(.init(minute: event.occurredAt.timeIntervalSince(start) / 60, label: note))
+                }
+                if let end = file.session.dosingEnd { markers.append(.init(minute: end.timeIntervalSince(start) / 60, label: "stop")) }
+            }
+            let pk = PKChart(
+                title: "Predicted ketamine plasma concentration (\(prediction.model.name))", times: prediction.curve.timesMinutes,
+                concentrations: prediction.curve.concentrationsNgPerML,
+                peak: (prediction.peak.minute, prediction.peak.concentration.value),
+                level: prediction.belowLevel.map { ($0.level.value, $0.crossing.minute) }, markers: markers)
+            values["pk_svg"] = pk.svg(id: "pk-chart")
+            values["pk_description"] = pk.description
+            values["pk_rows"] = pk.tableRows
+            values["pk_caveats"] = prediction.caveats
+        }
+        return values
+    }
+}
+
+// MARK: - HTML
+
+extension SessionController {
+    func renderRunSheet(
+        _ id: String, context: AppRequestContext, error: APIError? = nil, template: String = "session", form: [String: String] = [:]
+    ) async throws -> Response {
+        let (file, patient, policy) = try await loadFile(id, context: context, channel: template == "session" ? "html" : "print")
+        let now = dependencies.now()
+        var values = sessionValues(file, patient: patient, policy: policy, now: now).merging(chartValues(file, patient: patient, policy: policy)) {
+            a, _ in a
+        }
+        let role = context.session!.user.role
+        let matrix = dependencies.matrix
+        let state = file.session.state
+        let locked = file.session.isSigned
+        values["can_order"] = matrix.allows(role, .orderDose) && file.order == nil && !state.isTerminal && file.session.dosingStart == nil
+        values["can_verify"] =
+            matrix.allows(role, .verifyDose) && file.order.map { !$0.isVerified && $0.orderedBy != context.auditContext.actor } == true
+        values["can_run"] = matrix.allows(role, .runSession) && !locked
+        values["can_override"] = matrix.allows(role, .overrideDischarge)
+        values["can_sign"] = matrix.allows(role, .signSession) && state.isTerminal && !locked
+        values["can_amend"] = matrix.allows(role, .signSession) && locked
+        for name in SessionState.path.map(\.name) + ["stopped_early"] { values["is_\(name)"] = state.name == name }
+        values["is_pre_dose"] = state == .checkedIn || state == .preDoseChecks
+        values["is_active"] = !state.isTerminal
+        values["is_in_session"] = [.dosing, .monitoring, .recovery, .readyForDischarge].contains(state)
+        values["is_ivish"] = file.session.route == .intravenous || file.session.route == .intravenousEsketamine
+        values["side_effect_items"] = policy.sessions.sideEffects.map { ["code": $0.code, "label": $0.label] }
+        values["grades"] = (1...5).map { ["value": $0, "label": "Grade \($0): \((try? CTCAEGrade($0))?.definition ?? "")"] }
+        values["seriousness_options"] = SeriousnessCriterion.allCases.map { ["value": $0.rawValue] }
+        values["action_options"] = AdverseEventAction.allCases.map { ["value": $0.rawValue] }
+        values["outcome_options"] = AdverseEventOutcome.allCases.map { ["value": $0.rawValue] }
+        values["next_state"] = state.next.map { ["name": $0.name, "label": Self.stateLabels[$0.name] ?? $0.name] } as Any
+        values["form"] = form
+        if let error {
+            values["error"] = error.message
+            values["error_field"] = error.field ?? ""
+        }
+        let title = template == "session" ? "Session · \(patient.demographics.displayName)" : "Session record · \(patient.demographics.displayName)"
+        return pages.render(template, title: title, values, context: context, status: error?.status ?? .ok)
+    }
+
+    @Sendable func runSheet(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderRunSheet(try sessionID(context), context: context)
+    }
+
+    @Sendable func printView(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await renderRunSheet(try sessionID(context), context: context, template: "session-print")
+    }
+
+    /// Runs a form's operation; on success back to the run-sheet, on a refusal the run-sheet with the message beside the form.
+    private func formAction(
+        _ context: AppRequestContext, anchor: String, _ operation: @Sendable ([String: String]) async throws -> Void
+    ) async throws -> Response {
+        try await formActionRedirecting(
+            context, anchor: anchor,
+            { form -> String? in
+                try await operation(form)
+                return nil
+            })
+    }
+
+    /// As above; the operation may name another anchor (the alerts, when it raised one, so the nurse sees it at once).
+    private func formActionRedirecting(
+        _ context: AppRequestContext, anchor: String, _ operation: @Sendable ([String: String]) async throws -> String?
+    ) async throws -> Response {
+        let id = try sessionID(context)
+        let form = FormBody.parse(context.body)
+        do {
+            let target = try await operation(form) ?? anchor
+            return Pages.redirect("/sessions/\(id)#\(target)")
+        } catch {
+            let apiError = APIError.from(error, timeZone: dependencies.timeZone)
+            guard [.unprocessableContent, .conflict, .badRequest].contains(apiError.status) else { throw error }
+            return try await renderRunSheet(id, context: context, error: apiError, form: form)
+        }
+    }
+
+    private static func int(_ form: [String: String], _ key: String) throws -> Int? {
+        guard let text = form[key]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let value = Int(text) else { throw SessionError(.outOfRange, field: key, message: "\(key) must be a whole number; got '\(text)'") }
+        return value
+    }
+
+    private static func requireInt(_ form: [String: String], _ key: String) throws -> Int {
+        guard let value = try int(form, key) else { throw SessionError(.missing, field: key, message: "\(key) is required") }
+        return value
+    }
+
+    private static func double(_ form: [String: String], _ key: String) throws -> Double? {
+        guard let text = form[key]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let value = Double(text), value.isFinite else {
+            throw SessionError(.outOfRange, field: key, message: "\(key) must be a number; got '\(text)'")
+        }
+        return value
+    }
+
+    private static func flag(_ form: [String: String], _ key: String) -> Bool { ["on", "true", "yes", "1"].contains(form[key] ?? "") }
+
+    @Sendable func checkInFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let patient = PatientID(try context.parameters.require("id"))
+        let form = FormBody.parse(context.body)
+        let session = try await checkInPatient(patient, route: form["route"], context: context)
+        return Pages.redirect("/sessions/\(session.id)")
+    }
+
+    @Sendable func orderFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "order") { form in
+            let input = OrderInput(
+                dose_mg_per_kg: try Self.double(form, "dose_mg_per_kg"), dose_mg: try Self.double(form, "dose_mg"),
+                concentration_mg_per_ml: try Self.double(form, "concentration_mg_per_ml"), infusion_min: try Self.double(form, "infusion_min"),
+                override_reason: form["override_reason"], weight_change_confirmed: Self.flag(form, "weight_change_confirmed"))
+            _ = try await placeOrder(id, input, context: context)
+        }
+    }
+
+    @Sendable func verifyFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "order") { _ in _ = try await verifyOrder(id, context: context) }
+    }
+
+    @Sendable func checksFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "checks") { form in
+            let input = ChecksInput(
+                version: try Self.requireInt(form, "version"), identity: Self.flag(form, "identity"), consent: Self.flag(form, "consent"),
+                eligibility: Self.flag(form, "eligibility"), fasting: Self.flag(form, "fasting"), escort: Self.flag(form, "escort"),
+                pregnancy: form["pregnancy"], medications_reviewed: Self.flag(form, "medications_reviewed"),
+                questionnaires_done: Self.flag(form, "questionnaires_done"), questionnaire_waiver: form["questionnaire_waiver"])
+            _ = try await confirmChecks(id, input, context: context)
+        }
+    }
+
+    @Sendable func vitalsFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formActionRedirecting(
+            context, anchor: "vitals",
+            { form -> String? in
+                let input = VitalsInput(
+                    systolic: try Self.requireInt(form, "systolic"), diastolic: try Self.requireInt(form, "diastolic"),
+                    heart_rate: try Self.requireInt(form, "heart_rate"), spo2: try Self.requireInt(form, "spo2"),
+                    respiratory_rate: try Self.requireInt(form, "respiratory_rate"), temperature: try Self.double(form, "temperature"))
+                let result = try await recordVitals(id, input, context: context)
+                return result.alerts.isEmpty ? nil : "alerts"
+            })
+    }
+
+    @Sendable func acknowledgeFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        let alertID = try context.parameters.require("alertID")
+        return try await formAction(context, anchor: "alerts") { form in
+            _ = try await acknowledgeAlert(id, alertID: alertID, actionTaken: form["action_taken"] ?? "", context: context)
+        }
+    }
+
+    @Sendable func assessmentFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formActionRedirecting(
+            context, anchor: "assessments",
+            { form -> String? in
+                let alerts = try await recordAssessment(
+                    id, instrument: form["instrument"] ?? "", score: try Self.int(form, "score"), context: context)
+                return alerts.isEmpty ? nil : "alerts"
+            })
+    }
+
+    @Sendable func adverseEventFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "adverse-events") { form in
+            let serious = SeriousnessCriterion.allCases.map(\.rawValue).filter { Self.flag(form, "serious_\($0)") }
+            let input = AdverseEventInput(
+                term: form["term"] ?? "", grade: try Self.requireInt(form, "grade"), seriousness: serious, relatedness: form["relatedness"],
+                expected: form["expected"].map { $0 != "false" }, action: form["action"], treatment: form["treatment"], outcome: form["outcome"])
+            _ = try await recordAdverseEvent(id, input, context: context)
+        }
+    }
+
+    @Sendable func infusionFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "state") { form in
+            _ = try await recordInfusion(id, action: form["action"] ?? "", context: context)
+        }
+    }
+
+    @Sendable func transitionFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "state") { form in
+            _ = try await move(
+                id, to: form["to"] ?? "", reason: form["reason"].flatMap { $0.isEmpty ? nil : $0 }, version: try Self.requireInt(form, "version"),
+                context: context)
+        }
+    }
+
+    @Sendable func dischargeFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "discharge") { form in
+            let input = DischargeInput(
+                version: try Self.requireInt(form, "version"), activity: try Self.requireInt(form, "activity"),
+                respiration: try Self.requireInt(form, "respiration"), consciousness: try Self.requireInt(form, "consciousness"),
+                escort_present: Self.flag(form, "escort_present"), driving_advice: Self.flag(form, "driving_advice"),
+                override_reason: form["override_reason"])
+            _ = try await assessDischarge(id, input, context: context)
+        }
+    }
+
+    @Sendable func signFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "sign") { form in
+            _ = try await signSession(id, version: try Self.requireInt(form, "version"), context: context)
+        }
+    }
+}
+
+// MARK: - API
+
+extension SessionController {
+    /// A JSON object answer built from values (the same values the templates get).
+    func jsonObject(_ value: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The session after a write, read back without a second audit event (the write was audited with its transaction).
+    private func sessionResponse(_ id: String, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let clinicID = store.clinicID
+        let (file, patient, policy) = try await store.database.read { db in
+            let file = try await SessionRepository.load(id: id, clinicID: clinicID, on: db)
+            let patient = try await PatientRepository.require(id: file.session.patientID, clinicID: clinicID, on: db)
+            return (file, patient, try await PolicyRepository.current(clinicID: clinicID, on: db).policy)
+        }
+        return try jsonObject(sessionValues(file, patient: patient, policy: policy, now: dependencies.now()), status: status)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, keys: Set<String>, context: AppRequestContext) throws -> T {
+        let object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(object, allowed: keys)
+        return try StrictJSON.decode(T.self, from: object)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let patient = PatientID(try context.parameters.require("id"))
+        let clinicID = store.clinicID
+        let sessions = try await store.audited(
+            context.auditContext, at: dependencies.now(), action: "session.list", resourceType: "patient", resourceID: patient.rawValue,
+            patientID: patient.rawValue, isRead: true
+        ) { db in
+            try await PatientRepository.require(id: patient, clinicID: clinicID, on: db)
+            return Audited(try await SessionRepository.list(patient: patient, clinicID: clinicID, on: db), resourceID: patient.rawValue)
+        }
+        return try jsonObject([
+            "sessions": sessions.map { s -> [String: Any] in
+                var row: [String: Any] = [
+                    "id": s.id, "route": s.route.rawValue, "state": s.state.name, "version": s.version, "is_signed": s.isSigned,
+                    "created_at": Format.iso(s.createdAt),
+                ]
+                if let mg = s.administeredMg { row["administered_mg"] = mg.approximateDoubleValue }
+                return row
+            }
+        ])
+    }
+
+    @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { let route: String }
+        let input = try decode(Input.self, keys: ["route"], context: context)
+        let session = try await checkInPatient(PatientID(try context.parameters.require("id")), route: input.route, context: context)
+        return try await sessionResponse(session.id, status: .created)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (file, patient, policy) = try await loadFile(try sessionID(context), context: context, channel: "api")
+        return try jsonObject(sessionValues(file, patient: patient, policy: policy, now: dependencies.now()))
+    }
+
+    @Sendable func pk(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (file, _, policy) = try await loadFile(try sessionID(context), context: context, channel: "api pk")
+        guard let prediction = try Self.prediction(file, policy: policy) else {
+            throw SessionError(.missing, field: "order", message: "the session has no dose order to predict from")
+        }
+        return try jsonResponse(PKReport(prediction, policy: policy.pharmacokinetics))
+    }
+
+    @Sendable func order(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let input = try decode(OrderInput.self, keys: OrderInput.keys, context: context)
+        let order = try await placeOrder(try sessionID(context), input, context: context)
+        var body = orderValues(order)
+        body["report"] = (try? JSONSerialization.jsonObject(with: Data(order.reportJSON.utf8))) ?? [:]
+        return try jsonObject(body, status: .created)
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try jsonObject(orderValues(try await verifyOrder(try sessionID(context), context: context)))
+    }
+
+    @Sendable func checks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        _ = try await confirmChecks(id, try decode(ChecksInput.self, keys: ChecksInput.keys, context: context), context: context)
+        return try await sessionResponse(id)
+    }
+
+    @Sendable func vitals(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let result = try await recordVitals(
+            try sessionID(context), try decode(VitalsInput.self, keys: VitalsInput.keys, context: context), context: context)
+        return try jsonObject(
+            [
+                "id": result.eventID, "phase": result.phase, "version": result.version,
+                "alerts": result.alerts.map { a -> [String: Any] in
+                    var row: [String: Any] = ["id": a.id, "key": a.key, "level": a.level.rawValue, "threshold": a.threshold, "action": a.action]
+                    if let observed = a.observed { row["observed"] = observed }
+                    return row
+                },
+            ], status: .created)
+    }
+
+    @Sendable func acknowledge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { let action_taken: String }
+        let id = try sessionID(context)
+        let input = try decode(Input.self, keys: ["action_taken"], context: context)
+        _ = try await acknowledgeAlert(id, alertID: try context.parameters.require("alertID"), actionTaken: input.action_taken, context: context)
+        return try await sessionResponse(id)
+    }
+
+    @Sendable func assessment(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable {
+            let instrument: String
+            let score: Int
+        }
+        let id = try sessionID(context)
+        let input = try decode(Input.self, keys: ["instrument", "score"], context: context)
+        let alerts = try await recordAssessment(id, instrument: input.instrument, score: input.score, context: context)
+        return try jsonObject(
+            ["alerts": alerts.map { ["id": $0.id, "key": $0.key, "level": $0.level.rawValue, "threshold": $0.threshold, "action": $0.action] }],
+            status: .created)
+    }
+
+    @Sendable func adverseEvent(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        let stored = try await recordAdverseEvent(
+            id, try decode(AdverseEventInput.self, keys: AdverseEventInput.keys, context: context), context: context)
+        return try jsonObject(
+            [
+                "id": stored.id, "term": stored.event.term, "grade": stored.event.grade.value, "serious": stored.event.isSerious,
+                "reports": stored.obligations.map { o -> [String: Any] in
+                    var row: [String: Any] = ["id": o.id, "name": o.name, "recipient": o.recipient, "mandatory": o.isMandatory]
+                    if let due = o.dueBy { row["due_by"] = Format.iso(due) }
+                    return row
+                },
+            ], status: .created)
+    }
+
+    @Sendable func infusion(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { let action: String }
+        let id = try sessionID(context)
+        _ = try await recordInfusion(id, action: try decode(Input.self, keys: ["action"], context: context).action, context: context)
+        return try await sessionResponse(id)
+    }
+
+    @Sendable func transition(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable {
+            let to: String
+            let reason: String?
+            let version: Int
+        }
+        let id = try sessionID(context)
+        let input = try decode(Input.self, keys: ["to", "reason", "version"], context: context)
+        _ = try await move(id, to: input.to, reason: input.reason, version: input.version, context: context)
+        return try await sessionResponse(id)
+    }
+
+    @Sendable func discharge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        _ = try await assessDischarge(id, try decode(DischargeInput.self, keys: DischargeInput.keys, context: context), context: context)
+        return try await sessionResponse(id)
+    }
+
+    @Sendable func sign(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { let version: Int }
+        let id = try sessionID(context)
+        _ = try await signSession(id, version: try decode(Input.self, keys: ["version"], context: context).version, context: context)
+        return try await sessionResponse(id)
+    }
+
+    @Sendable func amend(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable {
+            let text: String
+            let reason: String
+        }
+        let id = try sessionID(context)
+        let input = try decode(Input.self, keys: ["text", "reason"], context: context)
+        _ = try await addAmendment(id, text: input.text, reason: input.reason, context: context)
+        return try await sessionResponse(id, status: .created)
+    }
+}

@@ -1,0 +1,641 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KetaCareDomain
+import KetaCareStore
+import SQLKit
+
+/// Treatment sessions (issue #5): check-in, dose order and its independent double check, pre-dose checks, the live run-sheet
+/// (vitals, alerts, CADSS/MOAA/S, adverse events, infusion events), discharge, signature; HTML pages and `/api/v1` JSON.
+///
+/// Every operation is one audited transaction that loads the session, asks the domain, and saves with a version
+/// compare-and-swap; the page forms and the API share the operations below.
+struct SessionController {
+    let dependencies: AppDependencies
+
+    var store: Store { dependencies.store }
+    var pages: Pages { dependencies.pages }
+
+    func register(_ routes: RouteRegistrar) {
+        routes.post("/patients/:id/sessions", .runSession, checkInFromForm)
+        routes.get("/sessions/:id", .readPatient, runSheet)
+        routes.get("/sessions/:id/print", .readPatient, printView)
+        routes.post("/sessions/:id/order", .orderDose, orderFromForm)
+        routes.post("/sessions/:id/order/verify", .verifyDose, verifyFromForm)
+        routes.post("/sessions/:id/checks", .runSession, checksFromForm)
+        routes.post("/sessions/:id/vitals", .runSession, vitalsFromForm)
+        routes.post("/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledgeFromForm)
+        routes.post("/sessions/:id/assessments", .runSession, assessmentFromForm)
+        routes.post("/sessions/:id/adverse-events", .runSession, adverseEventFromForm)
+        routes.post("/sessions/:id/infusion", .runSession, infusionFromForm)
+        routes.post("/sessions/:id/transitions", .runSession, transitionFromForm)
+        routes.post("/sessions/:id/discharge", .runSession, dischargeFromForm)
+        routes.post("/sessions/:id/sign", .signSession, signFromForm)
+
+        routes.get("/api/v1/patients/:id/sessions", .readPatient, list)
+        routes.post("/api/v1/patients/:id/sessions", .runSession, checkIn)
+        routes.get("/api/v1/sessions/:id", .readPatient, show)
+        routes.get("/api/v1/sessions/:id/pk", .readPatient, pk)
+        routes.post("/api/v1/sessions/:id/order", .orderDose, order)
+        routes.post("/api/v1/sessions/:id/order/verify", .verifyDose, verify)
+        routes.put("/api/v1/sessions/:id/checks", .runSession, checks)
+        routes.post("/api/v1/sessions/:id/vitals", .runSession, vitals)
+        routes.post("/api/v1/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledge)
+        routes.post("/api/v1/sessions/:id/assessments", .runSession, assessment)
+        routes.post("/api/v1/sessions/:id/adverse-events", .runSession, adverseEvent)
+        routes.post("/api/v1/sessions/:id/infusion", .runSession, infusion)
+        routes.post("/api/v1/sessions/:id/transitions", .runSession, transition)
+        routes.post("/api/v1/sessions/:id/discharge", .runSession, discharge)
+        routes.post("/api/v1/sessions/:id/sign", .signSession, sign)
+        routes.post("/api/v1/sessions/:id/amendments", .signSession, amend)
+    }
+
+    // MARK: - Inputs (DTOs; snake_case keys so an error's field is the key the client sent)
+
+    struct OrderInput: Decodable, Sendable {
+        var dose_mg_per_kg: Double?
+        var dose_mg: Double?
+        var concentration_mg_per_ml: Double?
+        var infusion_min: Double?
+        var override_reason: String?
+        var weight_change_confirmed: Bool?
+        static let keys: Set<String> = [
+            "dose_mg_per_kg", "dose_mg", "concentration_mg_per_ml", "infusion_min", "override_reason", "weight_change_confirmed",
+        ]
+    }
+
+    struct ChecksInput: Decodable, Sendable {
+        var version: Int
+        var identity: Bool?
+        var consent: Bool?
+        var eligibility: Bool?
+        var fasting: Bool?
+        var escort: Bool?
+        var pregnancy: String?
+        var medications_reviewed: Bool?
+        var questionnaires_done: Bool?
+        var questionnaire_waiver: String?
+        static let keys: Set<String> = [
+            "version", "identity", "consent", "eligibility", "fasting", "escort", "pregnancy", "medications_reviewed", "questionnaires_done",
+            "questionnaire_waiver",
+        ]
+    }
+
+    struct VitalsInput: Decodable, Sendable {
+        var systolic: Int
+        var diastolic: Int
+        var heart_rate: Int
+        var spo2: Int
+        var respiratory_rate: Int
+        var temperature: Double?
+        static let keys: Set<String> = ["systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "temperature"]
+    }
+
+    struct AdverseEventInput: Decodable, Sendable {
+        var term: String
+        var grade: Int
+        var seriousness: [String]?
+        var relatedness: String?
+        var expected: Bool?
+        var action: String?
+        var treatment: String?
+        var outcome: String?
+        static let keys: Set<String> = ["term", "grade", "seriousness", "relatedness", "expected", "action", "treatment", "outcome"]
+    }
+
+    struct DischargeInput: Decodable, Sendable {
+        var version: Int
+        var activity: Int
+        var respiration: Int
+        var consciousness: Int
+        var escort_present: Bool
+        var driving_advice: Bool
+        var override_reason: String?
+        static let keys: Set<String> = [
+            "version", "activity", "respiration", "consciousness", "escort_present", "driving_advice", "override_reason",
+        ]
+    }
+
+    // MARK: - Shared pieces
+
+    struct Clinician: Sendable {
+        let username: String
+        let role: Role
+    }
+
+    func clinician(_ context: AppRequestContext) -> Clinician {
+        Clinician(username: context.auditContext.actor, role: context.session?.user.role ?? .nurse)
+    }
+
+    func sessionID(_ context: AppRequestContext) throws -> String { try context.parameters.require("id") }
+
+    static func refuse(_ field: String, _ message: String) -> SessionError { SessionError(.inconsistent, field: field, message: message) }
+
+    static func requireUnlocked(_ session: TreatmentSession) throws {
+        if session.isSigned { throw refuse("session", "the session is signed and locked; add an amendment instead") }
+    }
+
+    static func requireVersion(_ session: TreatmentSession, _ base: Int) throws {
+        guard session.version == base else {
+            throw StoreError.versionConflict(changedBy: session.updatedBy, changedAt: session.updatedAt, currentVersion: session.version)
+        }
+    }
+
+    /// Runs `body` on the session in one audited transaction; the session is loaded first and must not be locked.
+    func mutate<T: Sendable>(
+        _ id: String, action: String, context: AppRequestContext, allowLocked: Bool = false,
+        _ body: @escaping @Sendable (TreatmentSession, ClinicPolicy, Date, any SQLDatabase) async throws -> (T, String)
+    ) async throws -> T {
+        let clinicID = store.clinicID
+        let now = dependencies.now()
+        return try await store.audited(context.auditContext, at: now, action: action, resourceType: "session", resourceID: id) { db in
+            let session = try await SessionRepository.require(id: id, clinicID: clinicID, on: db)
+            if !allowLocked { try Self.requireUnlocked(session) }
+            let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
+            let (value, detail) = try await body(session, policy, now, db)
+            return Audited(value, resourceID: id, patientID: session.patientID.rawValue, detail: detail)
+        }
+    }
+
+    // MARK: - Operations
+
+    func checkInPatient(_ patient: PatientID, route: String?, context: AppRequestContext) async throws -> TreatmentSession {
+        let clinicID = store.clinicID
+        let now = dependencies.now()
+        let who = clinician(context)
+        return try await store.audited(
+            context.auditContext, at: now, action: "session.check_in", resourceType: "session", patientID: patient.rawValue
+        ) { db in
+            try await PatientRepository.require(id: patient, clinicID: clinicID, on: db)
+            guard let route = route.flatMap({ DosingRoute(rawValue: $0.lowercased()) }) else {
+                throw SessionError(.outOfRange, field: "route", message: "route must be one of \(DosingRoute.spellings)")
+            }
+            let session = try await SessionRepository.create(
+                patient: patient, route: route, by: who.username, role: who.role, now: now, clinicID: clinicID, on: db)
+            return Audited(session, resourceID: session.id, patientID: patient.rawValue, detail: "route=\(route.rawValue)")
+        }
+    }
+
+    func placeOrder(_ id: String, _ input: OrderInput, context: AppRequestContext) async throws -> StoredDoseOrder {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        let timeZone = dependencies.timeZone
+        return try await mutate(id, action: "session.order", context: context) { session, policy, now, db in
+            guard session.state == .checkedIn || session.state == .preDoseChecks else {
+                throw Self.refuse("state", "a dose can be ordered only before dosing; the session is \(session.state.name)")
+            }
+            let patient = try await PatientRepository.require(id: session.patientID, clinicID: clinicID, on: db)
+            let measurements = try await PatientRepository.measurements(patient: session.patientID, clinicID: clinicID, on: db)
+            let weights = measurements.filter { $0.kind == .weight }
+            func weight(_ m: BodyMeasurement) -> WeightMeasurement {
+                // Weights are recorded per day: the measurement counts from the start of that day (UTC, as recorded).
+                WeightMeasurement(Kilograms(Self.decimal(m.value)), measuredAt: m.measuredOn.startOfDay(in: TimeZone(identifier: "UTC")!))
+            }
+            let dose: OrderedDose
+            switch (input.dose_mg_per_kg, input.dose_mg) {
+            case (let perKg?, nil): dose = .perKilogram(MilligramsPerKilogram(Self.decimal(perKg)))
+            case (nil, let mg?): dose = .fixed(Milligrams(Self.decimal(mg)))
+            default: throw SessionError(.missing, field: "dose_mg_per_kg", message: "give exactly one of dose_mg_per_kg or dose_mg")
+            }
+            let prior = try await SessionRepository.priorDoses(patient: session.patientID, clinicID: clinicID, on: db).map(\.dose)
+            let concentration = input.concentration_mg_per_ml.map { MilligramsPerMillilitre(Self.decimal($0)) }
+            let infusion = input.infusion_min.map { Minutes(Self.decimal($0)) }
+            let height = measurements.first { $0.kind == .height }.map { Centimetres(Self.decimal($0.value)) }
+            let request = DoseRequest(
+                route: session.route, dose: dose, weight: weights.first.map(weight), previousWeight: weights.dropFirst().first.map(weight),
+                isWeightChangeConfirmed: input.weight_change_confirmed ?? false, height: height, sex: patient.demographics.sexAtBirth,
+                ageYears: patient.demographics.dateOfBirth.age(on: LocalDate(utcDayOf: now)), preparation: concentration.map { .concentration($0) },
+                infusionDuration: infusion, sessionID: session.id, priorDoses: prior, now: now, timeZone: timeZone)
+            let calculation = try DoseCalculator.calculate(request, policy: policy.dosing)
+            let reason = input.override_reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch calculation.check {
+            case .hard(let limit):
+                throw SessionError(.outOfRange, field: dose.field, message: "blocked by a hard limit: \(limit.message)")
+            case .soft(let limit) where reason?.isEmpty ?? true:
+                throw SessionError(
+                    .missing, field: "override_reason", message: "beyond a soft limit (\(limit.message)): give a reason to override it")
+            default: break
+            }
+            let report = DoseReport(calculation, rounding: policy.dosing.rounding)
+            let order = try await SessionRepository.insertOrder(
+                calculation, report: report, session: session, preparation: concentration, infusion: infusion,
+                overrideReason: calculation.check.requiresOverrideReason ? reason : nil, by: who.username, now: now, clinicID: clinicID, on: db)
+            var updated = session
+            updated.weightKg = order.weightKg
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.order, payload: NotePayload(note: report.summary, doseMg: order.doseMg, reason: order.overrideReason),
+                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            try await SessionRepository.save(updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (order, "limit=\(order.limitStatus)")
+        }
+    }
+
+    func verifyOrder(_ id: String, context: AppRequestContext) async throws -> StoredDoseOrder {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.order.verify", context: context) { session, policy, now, db in
+            let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
+            guard let order = file.order else { throw Self.refuse("order", "there is no dose order to verify") }
+            guard !order.isVerified else { throw Self.refuse("order", "the order was already verified by \(order.verifiedBy ?? "someone")") }
+            // DOMAIN.md §4.8 independent double check: a second clinician, never the one who ordered.
+            guard order.orderedBy != who.username else {
+                throw Self.refuse("verified_by", "the clinician who ordered the dose cannot verify it; a second nurse or prescriber must")
+            }
+            guard policy.sessions.preDose.verifierRoles.value.contains(who.role) else {
+                throw SessionError(.roleNotAllowed, field: "role", message: "\(who.role.rawValue) may not verify dose orders")
+            }
+            let verified = try await SessionRepository.verifyOrder(order, by: who.username, role: who.role, now: now, on: db)
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.verification, payload: NotePayload(note: "dose order verified (independent double check)"),
+                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (verified, "verified")
+        }
+    }
+
+    func confirmChecks(_ id: String, _ input: ChecksInput, context: AppRequestContext) async throws -> TreatmentSession {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.checks", context: context) { session, policy, now, db in
+            try Self.requireVersion(session, input.version)
+            var updated = session
+            if session.state == .checkedIn {
+                let step = try session.state.transition(to: .preDoseChecks, by: who.username, role: who.role, at: now, policy: policy.sessions)
+                updated.state = .preDoseChecks
+                try await SessionRepository.appendEvent(
+                    session, kind: SessionEventKind.transition, payload: step, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            }
+            guard updated.state == .preDoseChecks else {
+                throw Self.refuse("state", "pre-dose checks are confirmed before dosing; the session is \(session.state.name)")
+            }
+            let pregnancy = try input.pregnancy.map { text -> PregnancyStatus in
+                guard let status = PregnancyStatus(rawValue: text) else {
+                    throw SessionError(
+                        .outOfRange, field: "pregnancy", message: "pregnancy must be not_applicable, not_pregnant, pregnant or unknown")
+                }
+                return status
+            }
+            let confirmations = PreDoseConfirmations(
+                identity: input.identity ?? false, consent: input.consent ?? false, eligibility: input.eligibility ?? false,
+                fasting: input.fasting ?? false, escort: input.escort ?? false, pregnancy: pregnancy ?? .unknown,
+                medicationsReviewed: input.medications_reviewed ?? false, questionnairesDone: input.questionnaires_done ?? false,
+                questionnaireWaiver: input.questionnaire_waiver.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 },
+                confirmedBy: who.username, confirmedAt: now)
+            updated.checks = confirmations
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.checks, payload: confirmations, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            let saved = try await SessionRepository.save(
+                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (saved, "checks")
+        }
+    }
+
+    struct VitalsResult: Sendable {
+        let eventID: String
+        let phase: String
+        let alerts: [StoredSessionAlert]
+        let version: Int
+    }
+
+    func recordVitals(_ id: String, _ input: VitalsInput, context: AppRequestContext) async throws -> VitalsResult {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.vitals", context: context) { session, policy, now, db in
+            let vitals = try VitalSigns(
+                systolic: input.systolic, diastolic: input.diastolic, heartRate: input.heart_rate, spo2: input.spo2,
+                respiratoryRate: input.respiratory_rate, temperatureCelsius: input.temperature.map { Self.decimal($0) }
+            ).validated(policy.sessions.plausibility)
+            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
+            var updated = session
+            let isPreDose = session.state == .checkedIn || session.state == .preDoseChecks
+            let phase = isPreDose ? "pre_dose" : "in_session"
+            let eventID = try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.vitals, payload: VitalsPayload(vitals: vitals, phase: phase), at: now, by: who.username,
+                role: who.role, clinicID: clinicID, on: db)
+            var alerts: [StoredSessionAlert] = []
+            if isPreDose {
+                // The latest pre-dose set is the baseline (a re-take after rest replaces it); the pre-dose gate judges it (DOMAIN.md §3.5).
+                updated.baselineVitals = vitals
+                updated.baselineVitalsAt = now
+            } else {
+                let raised = vitals.alerts(policy.sessions.alerts, baseline: session.baselineVitals)
+                alerts = try await SessionRepository.insertAlerts(raised, session: session, eventID: eventID, now: now, clinicID: clinicID, on: db)
+            }
+            let saved = try await SessionRepository.save(
+                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (VitalsResult(eventID: eventID, phase: phase, alerts: alerts, version: saved.version), "phase=\(phase) alerts=\(alerts.count)")
+        }
+    }
+
+    func acknowledgeAlert(_ id: String, alertID: String, actionTaken: String, context: AppRequestContext) async throws -> StoredSessionAlert {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.alert.acknowledge", context: context) { session, _, now, db in
+            let alert = try await SessionRepository.acknowledgeAlert(
+                id: alertID, session: session, actionTaken: actionTaken, by: who.username, now: now, clinicID: clinicID, on: db)
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.alertAcknowledged,
+                payload: NotePayload(note: "\(alert.threshold) acknowledged", reason: alert.actionTaken), at: now, by: who.username, role: who.role,
+                clinicID: clinicID, on: db)
+            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (alert, "alert=\(alert.key)")
+        }
+    }
+
+    func recordAssessment(_ id: String, instrument: String, score: Int?, context: AppRequestContext) async throws -> [StoredSessionAlert] {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.assessment", context: context) { session, policy, now, db in
+            guard let score else { throw SessionError(.missing, field: "score", message: "score is required") }
+            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
+            let isPreDose = session.state == .checkedIn || session.state == .preDoseChecks
+            var updated = session
+            let alert: SessionAlert?
+            switch instrument.lowercased() {
+            case "moaas", "moaa/s":
+                alert = try policy.sessions.assessments.moaasAlert(score)
+                if isPreDose { updated.preDoseMOAAS = score }
+            case "cadss":
+                let base = session.preDoseCADSS ?? (isPreDose ? score : 0)
+                alert = try policy.sessions.assessments.cadssAlert(total: score, preDose: base)
+                if isPreDose { updated.preDoseCADSS = score }
+            default:
+                throw SessionError(.outOfRange, field: "instrument", message: "instrument must be moaas or cadss")
+            }
+            let name = instrument.lowercased() == "cadss" ? "cadss" : "moaas"
+            let phase = isPreDose ? "pre_dose" : "in_session"
+            let eventID = try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.assessment, payload: AssessmentPayload(instrument: name, score: score, phase: phase), at: now,
+                by: who.username, role: who.role, clinicID: clinicID, on: db)
+            let stored = try await SessionRepository.insertAlerts(
+                isPreDose ? [] : alert.map { [$0] } ?? [], session: session, eventID: eventID, now: now, clinicID: clinicID, on: db)
+            try await SessionRepository.save(updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (stored, "instrument=\(name)")
+        }
+    }
+
+    func recordAdverseEvent(_ id: String, _ input: AdverseEventInput, context: AppRequestContext) async throws -> StoredAdverseEvent {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.adverse_event", context: context) { session, policy, now, db in
+            func parse<E: RawRepresentable & CaseIterable>(_ text: String?, _ field: String, default value: E) throws -> E
+            where E.RawValue == String {
+                guard let text, !text.isEmpty else { return value }
+                guard let parsed = E(rawValue: text) else {
+                    let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw SessionError(.outOfRange, field: field, message: "\(field) must be one of \(allowed)")
+                }
+                return parsed
+            }
+            var seriousness = Set<SeriousnessCriterion>()
+            for (index, text) in (input.seriousness ?? []).enumerated() {
+                seriousness.insert(try parse(text, "seriousness[\(index)]", default: SeriousnessCriterion.importantMedicalEvent))
+            }
+            let event = try AdverseEvent(
+                term: input.term, onset: now, grade: try CTCAEGrade(input.grade), seriousness: seriousness,
+                relatedness: try parse(input.relatedness, "relatedness", default: Relatedness.possible), isExpected: input.expected ?? true,
+                action: try parse(input.action, "action", default: AdverseEventAction.none),
+                treatment: input.treatment.flatMap { $0.isEmpty ? nil : $0 }, outcome: try parse(input.outcome, "outcome", default: .ongoing),
+                reporter: who.username)
+            let obligations = event.reportingObligations(
+                product: session.route.product, setting: .outpatient, underIND: false, sessionDate: session.dosingStart ?? session.createdAt,
+                awareAt: now, rules: policy.sessions.reporting)
+            let stored = try await SessionRepository.insertAdverseEvent(
+                event, obligations: obligations, session: session, now: now, clinicID: clinicID, on: db)
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.adverseEvent,
+                payload: NotePayload(note: "adverse event: \(event.term), CTCAE grade \(event.grade.value)\(event.isSerious ? ", serious" : "")"),
+                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (stored, "grade=\(event.grade.value) serious=\(event.isSerious)")
+        }
+    }
+
+    func recordInfusion(_ id: String, action: String, context: AppRequestContext) async throws -> TreatmentSession {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.infusion", context: context) { session, _, now, db in
+            guard ["pause", "resume"].contains(action) else {
+                throw SessionError(.outOfRange, field: "action", message: "action must be pause or resume (start and stop are transitions)")
+            }
+            guard session.state == .dosing else { throw Self.refuse("state", "the infusion can be paused or resumed only while dosing") }
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.infusion, payload: NotePayload(note: action), at: now, by: who.username, role: who.role,
+                clinicID: clinicID, on: db)
+            let saved = try await SessionRepository.save(
+                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (saved, "infusion=\(action)")
+        }
+    }
+
+    func move(_ id: String, to targetName: String, reason: String?, version: Int, context: AppRequestContext) async throws -> TreatmentSession {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.transition", context: context) { session, policy, now, db in
+            try Self.requireVersion(session, version)
+            let target: SessionState
+            if targetName == "stopped_early" {
+                target = .stoppedEarly(reason: reason ?? "")
+            } else if let found = SessionState.path.first(where: { $0.name == targetName }) {
+                target = found
+            } else {
+                let names = (SessionState.path.map(\.name) + ["stopped_early"]).joined(separator: ", ")
+                throw SessionError(.outOfRange, field: "to", message: "to must be one of \(names)")
+            }
+            let step = try session.state.transition(to: target, by: who.username, role: who.role, at: now, reason: reason, policy: policy.sessions)
+            var updated = session
+            updated.state = target
+            switch target {
+            case .dosing:
+                let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
+                let unmet = Self.preDoseChecks(file, now: now).unmetItems(route: session.route, now: now, policy: policy.sessions)
+                guard unmet.isEmpty else {
+                    throw Self.refuse(
+                        "checks", "pre-dose checks not met: " + unmet.map { "\($0.item.rawValue): \($0.reason)" }.joined(separator: "; "))
+                }
+                updated.dosingStart = now
+                if let order = file.order {
+                    try await SessionRepository.recordAdministration(
+                        &updated, doseMg: order.doseMg, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+                }
+            case .monitoring:
+                updated.dosingEnd = now
+            case .readyForDischarge:
+                throw Self.refuse("to", "record a discharge assessment: the session becomes ready for discharge when its criteria are met")
+            default: break
+            }
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.transition, payload: step, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            let saved = try await SessionRepository.save(
+                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (saved, "from=\(session.state.name) to=\(target.name)")
+        }
+    }
+
+    func assessDischarge(_ id: String, _ input: DischargeInput, context: AppRequestContext) async throws -> DischargeDecision {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        let matrix = dependencies.matrix
+        return try await mutate(id, action: "session.discharge_assessment", context: context) { session, policy, now, db in
+            try Self.requireVersion(session, input.version)
+            let reason = input.override_reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if !reason.isEmpty, !matrix.allows(who.role, .overrideDischarge) { throw APIError.forbidden(.overrideDischarge) }
+            guard session.state == .recovery else {
+                throw Self.refuse("state", "the discharge assessment is made in recovery; the session is \(session.state.name)")
+            }
+            let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
+            let latest = file.vitals.last
+            let circulation = ModifiedAldrete.circulationItem(
+                preDoseSystolic: session.baselineVitals?.systolic ?? latest?.payload.vitals.systolic ?? 0,
+                systolic: latest?.payload.vitals.systolic ?? 0, rule: policy.sessions.discharge.aldreteCirculation)
+            // The SpO2 item follows from the latest reading on room air (DOMAIN.md §7.2: >92% = 2, >90% = 1).
+            let spo2 = latest.map { $0.payload.vitals.spo2 > 92 ? 2 : $0.payload.vitals.spo2 >= 90 ? 1 : 0 } ?? 0
+            let score = try ModifiedAldrete(
+                activity: input.activity, respiration: input.respiration, circulation: circulation, consciousness: input.consciousness, spo2: spo2)
+            let moaas = file.assessments("moaas")
+            let assessment = DischargeAssessment(
+                route: session.route, dosingStart: session.dosingStart ?? now, dosingEnd: session.dosingEnd ?? now, now: now,
+                latestVitals: latest?.payload.vitals, preDoseVitals: session.baselineVitals,
+                latestMOAAS: moaas.last(where: { $0.phase != "pre_dose" })?.score,
+                preDoseMOAAS: session.preDoseMOAAS, score: .aldrete(score), hasUnresolvedCriticalAlert: file.hasOpenCriticalAlert,
+                escortPresent: input.escort_present, drivingAdviceAcknowledged: input.driving_advice, remsFormComplete: true)
+            let override = reason.isEmpty ? nil : DischargeOverride(by: who.username, role: who.role, reason: reason, at: now)
+            let decision = try DischargeAssessment.evaluate(assessment, override: override, policy: policy.sessions)
+            guard decision.isReady else {
+                throw Self.refuse(
+                    "discharge",
+                    "not ready for discharge: " + decision.unmet.map(\.reason).joined(separator: "; ")
+                        + (override != nil ? " (the minimum observation is a hard rule no override can shorten)" : ""))
+            }
+            var updated = session
+            let step = try session.state.transition(to: .readyForDischarge, by: who.username, role: who.role, at: now, policy: policy.sessions)
+            updated.state = .readyForDischarge
+            updated.readyAt = updated.readyAt ?? decision.readyAt ?? now
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.discharge, payload: decision, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.transition, payload: step, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            try await SessionRepository.save(updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (decision, "ready=true aldrete=\(score.total) override=\(override != nil)")
+        }
+    }
+
+    func signSession(_ id: String, version: Int, context: AppRequestContext) async throws -> TreatmentSession {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.sign", context: context) { session, _, now, db in
+            try Self.requireVersion(session, version)
+            guard session.state.isTerminal else {
+                throw Self.refuse("state", "only a discharged or stopped session can be signed; the session is \(session.state.name)")
+            }
+            var updated = session
+            updated.signedBy = who.username
+            updated.signedAt = now
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.signature, payload: NotePayload(note: "signed and locked"), at: now, by: who.username,
+                role: who.role, clinicID: clinicID, on: db)
+            let saved = try await SessionRepository.save(
+                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (saved, "signed")
+        }
+    }
+
+    func addAmendment(_ id: String, text: String, reason: String, context: AppRequestContext) async throws -> TreatmentSession {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.amend", context: context, allowLocked: true) { session, _, now, db in
+            guard session.isSigned else { throw Self.refuse("session", "the session is not signed yet; record the entry directly") }
+            let note = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !note.isEmpty else { throw SessionError(.missing, field: "text", message: "text is required: the amended entry") }
+            guard !why.isEmpty else { throw SessionError(.missing, field: "reason", message: "reason is required: why the record is amended") }
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.amendment, payload: NotePayload(note: note, reason: why), at: now, by: who.username, role: who.role,
+                clinicID: clinicID, on: db)
+            let saved = try await SessionRepository.save(
+                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (saved, "amendment")
+        }
+    }
+
+    func loadFile(_ id: String, context: AppRequestContext, channel: String) async throws -> (SessionFile, Patient, ClinicPolicy) {
+        let clinicID = store.clinicID
+        return try await store.audited(
+            context.auditContext, at: dependencies.now(), action: "session.view", resourceType: "session", resourceID: id, isRead: true
+        ) { db in
+            let file = try await SessionRepository.load(id: id, clinicID: clinicID, on: db)
+            let patient = try await PatientRepository.require(id: file.session.patientID, clinicID: clinicID, on: db)
+            let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
+            return Audited((file, patient, policy), resourceID: id, patientID: patient.id.rawValue, detail: channel)
+        }
+    }
+
+    // MARK: - Domain inputs assembled from the stored record
+
+    /// The pre-dose checklist for the domain from the stored confirmations, order and pre-dose vitals.
+    static func preDoseChecks(_ file: SessionFile, now: Date) -> PreDoseChecks {
+        let session = file.session
+        let checks = session.checks
+        let facts = SessionRepository.consentAndEligibility(checks, route: session.route)
+        return PreDoseChecks(
+            identityConfirmed: checks?.identity ?? false, consentedRoutes: facts.consentedRoutes, consentExpiresAt: facts.consentExpiresAt,
+            eligibilityScreenedAt: facts.eligibilityScreenedAt, eligibilityCleared: facts.eligibilityCleared, doseOrderedBy: file.order?.orderedBy,
+            doseVerifiedBy: file.order?.verifiedBy, doseVerifierRole: file.order?.verifiedRole, vitals: session.baselineVitals,
+            vitalsTakenAt: session.baselineVitalsAt,
+            questionnaires: [
+                PreSessionQuestionnaire(
+                    instrument: "pre-session questionnaires", isDone: checks?.questionnairesDone ?? false, waiverReason: checks?.questionnaireWaiver)
+            ],
+            fastingConfirmed: checks?.fasting ?? false, escortConfirmed: checks?.escort ?? false, pregnancy: checks?.pregnancy ?? .unknown,
+            medicationsReviewedAt: checks?.medicationsReviewed == true ? checks?.confirmedAt : nil, previousSessionAt: nil)
+    }
+
+    /// The next vitals set due (the soonest of the BP, oximetry and respiratory-rate schedules), once dosing has started.
+    static func nextVitalsDue(_ file: SessionFile, policy: ClinicPolicy, now: Date) -> MonitoringDue? {
+        let session = file.session
+        guard let start = session.dosingStart, !session.state.isTerminal else { return nil }
+        let times = file.vitals.map(\.at).filter { $0 >= start }
+        return MonitoredMeasurement.allCases.compactMap {
+            policy.sessions.monitoring.nextDue(
+                route: session.route, measurement: $0, recorded: times, dosingStart: start, dosingEnd: session.dosingEnd, now: now)
+        }.min { $0.dueAt < $1.dueAt }
+    }
+
+    /// The predicted curve for the order, with the pump's actual start/pause/resume/stop once the session has run.
+    static func prediction(_ file: SessionFile, policy: ClinicPolicy, points: Int = 480) throws -> PKPrediction? {
+        guard let order = file.order else { return nil }
+        let session = file.session
+        var events: [InfusionEvent]?
+        if session.route == .intravenous || session.route == .intravenousEsketamine, let start = session.dosingStart,
+            let minutes = order.infusionMinutes, minutes > 0
+        {
+            let rate = MilligramsPerHour(order.doseMg * 60 / minutes)
+            var list = [InfusionEvent(atMinute: 0, action: .start(rate))]
+            for event in file.events where event.kind == SessionEventKind.infusion {
+                let note = (try? event.payload(NotePayload.self))?.note
+                let at = event.occurredAt.timeIntervalSince(start) / 60
+                if note == "pause" { list.append(InfusionEvent(atMinute: at, action: .pause)) }
+                if note == "resume" { list.append(InfusionEvent(atMinute: at, action: .resume)) }
+            }
+            // The planned end unless the infusion was stopped (dosing ended) earlier.
+            let plannedEnd = minutes.approximateDoubleValue
+            let end = session.dosingEnd.map { min($0.timeIntervalSince(start) / 60, plannedEnd) } ?? plannedEnd
+            list.append(InfusionEvent(atMinute: max(end, list.last?.atMinute ?? 0), action: .stop))
+            events = list
+        }
+        let request = PKRequest(
+            route: session.route, dose: order.orderedDose, weight: order.weightKg.map { Kilograms($0) },
+            infusionDuration: events == nil ? order.infusionMinutes.map { Minutes($0) } : nil, infusionEvents: events,
+            timesMinutes: ConcentrationCurve.uniformTimes(through: 240, count: points))
+        return try PKPredictor.predict(request, policy: policy.pharmacokinetics)
+    }
+
+    static func decimal(_ value: Double) -> Decimal {
+        Decimal(string: String(format: "%.4f", value), locale: Locale(identifier: "en_US_POSIX")) ?? Decimal(value)
+    }
+}
+
+extension Decimal {
+    /// The value as a Double (for charts and JSON numbers; never for dose arithmetic).
+    var approximateDoubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
+}

@@ -1,0 +1,196 @@
+"""A whole IV ketamine session at the chair (issue #5): the prescriber orders 0.5 mg/kg from the chart weight (a stale weight
+is refused first), a second clinician verifies, the nurse confirms the pre-dose checks and vitals, starts dosing, sees the
+vitals countdown, records a stop-threshold blood pressure and acknowledges the alert with the action taken, rates MOAA/S and
+CADSS, records an adverse event with its CTCAE grade; early discharge is refused, a prescriber overrides with a reason, the
+patient is discharged, the record is signed and locked, and the print view fits one page with both charts."""
+
+import base64
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from test_platform import navigating, open_page, sign_in, type_into, wait_for
+
+MRN = "KC-000008"
+
+
+def sign_out(driver):
+    navigating(driver, lambda: driver.find_element(By.ID, "sign-out").click())
+
+
+def click(driver, element_id):
+    element = driver.find_element(By.ID, element_id)
+    driver.execute_script("arguments[0].scrollIntoView({block:'center'})", element)
+    navigating(driver, element.click)
+
+
+def form_error(driver):
+    errors = driver.find_elements(By.ID, "form-error")
+    return (errors[0].text, errors[0].get_attribute("data-field")) if errors else (None, None)
+
+
+def assert_no_error(driver, step):
+    text, field = form_error(driver)
+    assert text is None, f"{step}: unexpected refusal ({field}): {text}"
+
+
+def state(driver):
+    return driver.find_element(By.ID, "session-state").get_attribute("data-state")
+
+
+def record_vitals(driver, systolic, diastolic, heart_rate, spo2, rr):
+    for name, value in (("v-sys", systolic), ("v-dia", diastolic), ("v-hr", heart_rate), ("v-spo2", spo2), ("v-rr", rr)):
+        type_into(driver, f"#{name}", str(value))
+    click(driver, "record-vitals")
+
+
+def rate(driver, instrument, score):
+    Select(driver.find_element(By.ID, "a-inst")).select_by_value(instrument)
+    type_into(driver, "#a-score", str(score))
+    click(driver, "record-assessment")
+    assert_no_error(driver, f"{instrument} {score}")
+
+
+def test_whole_iv_session_at_the_chair(server, driver, shot, artifacts_dir):
+    base = server
+    # The nurse checks the patient in from the chart.
+    sign_in(driver, base, "nurse.kim")
+    open_page(driver, base, f"/patients?q={MRN}")
+    navigating(driver, driver.find_element(By.CSS_SELECTOR, "#results a").click)
+    patient_url = driver.current_url.split("#")[0]
+    Select(driver.find_element(By.ID, "s-route")).select_by_value("iv")
+    click(driver, "check-in")
+    session_url = driver.current_url.split("#")[0]
+    assert "/sessions/" in session_url
+    assert state(driver) == "checked_in"
+    sign_out(driver)
+
+    # The prescriber orders: the chart weight is older than 30 days, so the order is refused naming the weight.
+    sign_in(driver, base, "dr.patel")
+    open_page(driver, base, session_url.replace(base, ""))
+    type_into(driver, "#o-dose", "0.5")
+    click(driver, "place-order")
+    text, field = form_error(driver)
+    assert field == "weight_measured_at", f"expected a stale-weight refusal, got {field}: {text}"
+    assert "record a new weight" in text
+    shot("stale-weight-refused")
+    # Re-weigh (the same weight as last time, so no >10 % change to confirm) and order again.
+    open_page(driver, base, patient_url.replace(base, ""))
+    rows = driver.find_elements(By.CSS_SELECTOR, "#measurements tbody tr")
+    latest = next(r.find_elements(By.TAG_NAME, "td")[2].text.split()[0] for r in rows if "weight" in r.text)
+    Select(driver.find_element(By.ID, "m-kind")).select_by_value("weight")
+    type_into(driver, "#m-value", latest)
+    navigating(driver, lambda: driver.find_element(By.CSS_SELECTOR, "#measurements form button").click())
+    open_page(driver, base, session_url.replace(base, ""))
+    type_into(driver, "#o-dose", "0.5")
+    click(driver, "place-order")
+    assert_no_error(driver, "order")
+    expected_mg = round(0.5 * float(latest), 1)
+    assert f"{expected_mg:.1f}" in driver.find_element(By.ID, "order-dose").text.replace(",", "")
+    assert "within" in driver.find_element(By.ID, "order-limit").text
+    assert "not yet verified" in driver.find_element(By.ID, "order-verified").text
+    assert not driver.find_elements(By.ID, "verify-order"), "the orderer must not be offered the double check"
+    assert driver.find_element(By.CSS_SELECTOR, "#pk-figure svg title").get_attribute("textContent").startswith("Predicted")
+    shot("order-with-pk")
+    sign_out(driver)
+
+    # The nurse verifies (independent double check), confirms the checks and the pre-dose set, and starts dosing.
+    sign_in(driver, base, "nurse.kim")
+    open_page(driver, base, session_url.replace(base, ""))
+    click(driver, "verify-order")
+    assert "verified by nurse.kim" in driver.find_element(By.ID, "order-verified").text
+    for name in ("identity", "consent", "eligibility", "fasting", "escort", "medications_reviewed", "questionnaires_done"):
+        box = driver.find_element(By.CSS_SELECTOR, f"#checks-form input[name='{name}']")
+        if not box.is_selected():
+            driver.execute_script("arguments[0].click()", box)
+    Select(driver.find_element(By.ID, "c-preg")).select_by_value("not_applicable")
+    click(driver, "save-checks")
+    assert_no_error(driver, "checks")
+    assert state(driver) == "pre_dose_checks"
+    assert "vitals" in driver.find_element(By.ID, "pre-dose-unmet").text
+    record_vitals(driver, 101, 0, 72, 98, 14)  # typing slip: diastolic 0 is implausible
+    text, field = form_error(driver)
+    assert field == "diastolic", f"expected the diastolic field to be named, got {field}: {text}"
+    record_vitals(driver, 120, 78, 72, 98, 14)
+    assert_no_error(driver, "pre-dose vitals")
+    rate(driver, "moaas", 5)
+    rate(driver, "cadss", 0)
+    assert not driver.find_elements(By.ID, "pre-dose-unmet"), driver.find_element(By.ID, "checks").text
+    click(driver, "next-state")
+    assert_no_error(driver, "start dosing")
+    assert state(driver) == "dosing"
+    countdown = wait_for(driver, "#vitals-countdown")
+    assert "due in" in countdown.text, countdown.text  # live countdown from app.js
+    shot("dosing-countdown")
+
+    # A stop-dosing blood pressure: the alert shows at once and needs the action taken.
+    record_vitals(driver, 185, 104, 90, 97, 14)
+    alert = driver.find_element(By.CSS_SELECTOR, ".alert-row.open.level-stop_dosing")
+    assert "systolic" in alert.text and "185" in alert.text
+    shot("stop-alert")
+    click(driver, "pause-infusion")
+    type_into(driver, ".alert-row.open input[name='action_taken']", "Infusion paused; prescriber at bedside; BP rechecked")
+    navigating(driver, lambda: driver.find_element(By.CSS_SELECTOR, ".alert-row.open .ack-button").click())
+    assert not driver.find_elements(By.CSS_SELECTOR, ".alert-row.open.level-stop_dosing")
+    assert "Infusion paused" in driver.find_element(By.ID, "alerts").text
+    click(driver, "resume-infusion")
+    record_vitals(driver, 150, 90, 84, 98, 14)
+    rate(driver, "moaas", 4)
+    rate(driver, "cadss", 12)
+
+    # An adverse event with its CTCAE grade.
+    type_into(driver, "#ae-term", "Nausea")
+    Select(driver.find_element(By.ID, "ae-grade")).select_by_value("1")
+    Select(driver.find_element(By.ID, "ae-outcome")).select_by_value("resolved")
+    type_into(driver, "#ae-treatment", "ondansetron 4 mg IV")
+    click(driver, "record-ae")
+    assert_no_error(driver, "adverse event")
+    assert "CTCAE grade 1" in driver.find_element(By.ID, "adverse-events").text
+
+    # End of infusion, monitoring, recovery.
+    click(driver, "next-state")
+    assert state(driver) == "monitoring"
+    click(driver, "next-state")
+    assert state(driver) == "recovery"
+    record_vitals(driver, 128, 80, 76, 98, 14)
+    rate(driver, "moaas", 5)
+    # Early discharge is refused, naming what is unmet.
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-escort"))
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-drive"))
+    click(driver, "assess-discharge")
+    text, field = form_error(driver)
+    assert field == "discharge" and "minimum observation" in text, f"{field}: {text}"
+    assert state(driver) == "recovery"
+    shot("early-discharge-refused")
+    sign_out(driver)
+
+    # The prescriber overrides with a reason (racemic minimum is a design default, not a hard rule), discharges and signs.
+    sign_in(driver, base, "dr.patel")
+    open_page(driver, base, session_url.replace(base, ""))
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-escort"))
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-drive"))
+    type_into(driver, "#d-override", "Fully recovered; escort present; reviewed at bedside")
+    click(driver, "assess-discharge")
+    assert_no_error(driver, "override discharge")
+    assert state(driver) == "ready_for_discharge"
+    assert driver.find_element(By.ID, "ready-at").is_displayed()
+    click(driver, "discharge-now")
+    assert state(driver) == "discharged"
+    click(driver, "sign-session")
+    assert "Signed and locked by dr.patel" in driver.find_element(By.ID, "signed").text
+    assert not driver.find_elements(By.ID, "vitals-form"), "a signed record takes no more entries"
+    timeline = driver.find_element(By.ID, "timeline").text
+    for entry in ("dose administered", "infusion pause", "prescriber override", "signed and locked"):
+        assert entry in timeline, f"timeline lacks {entry!r}"
+    shot("signed")
+
+    # The printable record: both charts, one page.
+    click(driver, "print-link")
+    record = driver.find_element(By.ID, "print-record")
+    assert record.find_elements(By.CSS_SELECTOR, "svg.vitals-chart") and record.find_elements(By.CSS_SELECTOR, "svg.pk-chart")
+    assert "Signed and locked" in driver.find_element(By.ID, "print-signature").text
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})["data"])
+    (artifacts_dir / "session-record.pdf").write_bytes(pdf)
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pages == 1, f"the printed record should fit one page, got {pages}"
+    shot("print-view")
