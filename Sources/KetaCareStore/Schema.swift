@@ -186,6 +186,8 @@ enum Schema {
                     resolved_at BIGINT, adjustment_seq BIGINT)
                 """,
                 "CREATE INDEX ledger_discrepancies_open ON ledger_discrepancies (clinic_id, is_open, opened_at)",
+            ]
+        },
         Migration(version: 5, name: "intake, eligibility screening, consent, treatment plans, scheduling, message outbox") { _ in
             [
                 """
@@ -251,6 +253,8 @@ enum Schema {
                     created_at BIGINT NOT NULL)
                 """,
                 "CREATE INDEX outbox_pending ON outbox (status, next_attempt_at)",
+            ]
+        },
         Migration(version: 6, name: "treatment sessions: dose orders, session records, vitals, events, adverse events") { _ in
             [
                 """

@@ -221,6 +221,8 @@ public struct SessionFile: Sendable {
     public let events: [SessionEvent]
     public let alerts: [StoredSessionAlert]
     public let adverseEvents: [StoredAdverseEvent]
+    /// The patient's stored consent for the session's route and current screening (issue #4), read with the session.
+    public var stored: StoredTreatmentFacts? = nil
 
     /// The vitals sets in time order.
     public var vitals: [(at: Date, payload: VitalsPayload)] {
@@ -307,7 +309,45 @@ public enum SessionRepository {
             .map(decodeAlert)
         let adverse = try await db.select().column("*").from("adverse_events").where("session_id", .equal, SQLBind(id)).orderBy("onset").all()
             .map(decodeAdverseEvent)
-        return SessionFile(session: session, order: order, events: events, alerts: alerts, adverseEvents: adverse)
+        var file = SessionFile(session: session, order: order, events: events, alerts: alerts, adverseEvents: adverse)
+        file.stored = try await storedFacts(patient: session.patientID, route: session.route, now: Date(), clinicID: clinicID, on: db)
+        return file
+    }
+
+    /// Every administered session dose (for reconciliation against the ledger, DOMAIN.md §9.6): session, order, mg, when.
+    public static func administeredDoses(clinicID: String, on db: any SQLDatabase) async throws -> [SessionDose] {
+        let rows = try await db.select().column(SQLColumn("id", table: "s")).column(SQLColumn("administered_mg", table: "s"))
+            .column(SQLColumn("dosing_start", table: "s")).column(SQLColumn("id", table: "o"), as: "order_id")
+            .from(SQLAlias(SQLIdentifier("treatment_sessions"), as: SQLIdentifier("s")))
+            .join(
+                SQLAlias(SQLIdentifier("dose_orders"), as: SQLIdentifier("o")), on: SQLColumn("session_id", table: "o"), .equal,
+                SQLColumn("id", table: "s")
+            )
+            .where(SQLColumn("clinic_id", table: "s"), .equal, SQLBind(clinicID)).where(
+                SQLColumn("administered_mg", table: "s"), .isNot, SQLLiteral.null
+            )
+            .all()
+        return try rows.compactMap { row in
+            guard let mg = Decimal(string: try row.decode(column: "administered_mg", as: String.self)),
+                let at = try row.decode(column: "dosing_start", as: Int64?.self)
+            else { return nil }
+            return SessionDose(
+                sessionID: try row.decode(column: "id", as: String.self), doseOrderID: try row.decode(column: "order_id", as: String.self),
+                given: Milligrams(mg), administeredAt: Timestamps.date(at))
+        }
+    }
+
+    /// Consent and eligibility as the chart records them: current consent for `route`, and the current screening's decision
+    /// for the route's product after overrides (nil parts when the patient has no intake or consent record yet).
+    public static func storedFacts(patient: PatientID, route: DosingRoute, now: Date, clinicID: String, on db: any SQLDatabase) async throws
+        -> StoredTreatmentFacts
+    {
+        let consent = try await ConsentRepository.status(of: patient, route: route, now: now, clinicID: clinicID, on: db)
+        let screening = try await IntakeRepository.currentScreening(of: patient, clinicID: clinicID, on: db)
+        let hasConsentRecord = !(try await ConsentRepository.records(of: patient, clinicID: clinicID, on: db)).isEmpty
+        return StoredTreatmentFacts(
+            hasConsentRecord: hasConsentRecord, consentCurrent: consent.hasValidConsent, screenedAt: screening?.screenedAt,
+            eligible: screening.map { ($0.effective.decision(for: route.product) ?? $0.effective.decision) == .eligible })
     }
 
     /// Saves `updated` over the stored row if nobody saved since `baseVersion` (compare-and-swap), returning it at its new version.
@@ -533,8 +573,16 @@ public enum SessionRepository {
     /// Until intake, consent and plan storage lands, these are the nurse's confirmations at the chair (who confirmed is kept in
     /// ``PreDoseConfirmations``). Switch this one function to the stored consent status and eligibility screen when they exist.
     public static func consentAndEligibility(
-        _ confirmations: PreDoseConfirmations?, route: DosingRoute
+        _ confirmations: PreDoseConfirmations?, route: DosingRoute, stored: StoredTreatmentFacts? = nil
     ) -> (consentedRoutes: Set<DosingRoute>, consentExpiresAt: Date?, eligibilityScreenedAt: Date?, eligibilityCleared: Bool) {
+        // Stored records win over a nurse's confirmation: a withdrawn consent or a blocking screening cannot be ticked away.
+        if let stored, stored.hasConsentRecord || stored.screenedAt != nil {
+            let consented: Set<DosingRoute> =
+                stored.hasConsentRecord ? (stored.consentCurrent ? [route] : []) : ((confirmations?.consent ?? false) ? [route] : [])
+            let screenedAt = stored.screenedAt ?? (confirmations?.eligibility == true ? confirmations?.confirmedAt : nil)
+            let cleared = stored.eligible ?? (confirmations?.eligibility ?? false)
+            return (consented, nil, screenedAt, cleared)
+        }
         guard let confirmations else { return ([], nil, nil, false) }
         return (
             confirmations.consent ? [route] : [], nil, confirmations.eligibility ? confirmations.confirmedAt : nil, confirmations.eligibility
@@ -640,4 +688,16 @@ extension SessionState {
         if case .stoppedEarly(let reason) = self { return reason }
         return nil
     }
+}
+
+/// What the chart records about consent and eligibility, for the pre-dose checks.
+public struct StoredTreatmentFacts: Sendable, Equatable {
+    /// Whether the patient has any consent record (signed or withdrawn).
+    public let hasConsentRecord: Bool
+    /// Whether consent for the session's route is current.
+    public let consentCurrent: Bool
+    /// When the current screening was made, if there is one.
+    public let screenedAt: Date?
+    /// Whether the current screening clears the route's product (nil without a screening).
+    public let eligible: Bool?
 }

@@ -10,7 +10,8 @@ import KetaCareStore
 /// `ketacare bench platform`: the platform's speed and memory goals, measured against a real server process.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks; results are appended to BENCHMARKS.md.", subcommands: [Platform.self, BenchOutcomes.self, Sessions.self]
+        commandName: "bench", abstract: "Benchmarks; results are appended to BENCHMARKS.md.",
+        subcommands: [Platform.self, BenchOutcomes.self, Sessions.self]
     )
 
     struct Platform: AsyncParsableCommand {

@@ -449,20 +449,20 @@ struct LedgerController {
 
     // MARK: - Reconciliation
 
-    /// Session doses come from the sessions module when it lands; until then none are recorded, so every administration is
-    /// listed as unmatched (which is the truth: no session record accounts for it).
+    /// Every administered session dose against every ledger administration (DOMAIN.md §9.6); unmatched items either way.
     func reconciliation(context: AppRequestContext) async throws -> ReconciliationResult {
         let clinicID = store.clinicID
-        let (administrations, policy) = try await store.audited(
+        let (administrations, policy, doses) = try await store.audited(
             context.auditContext, at: dependencies.now(), action: "ledger.reconciliation", resourceType: "ledger", isRead: true
         ) { db in
             Audited(
                 (
                     try await LedgerRepository.administrations(clinicID: clinicID, on: db),
-                    try await PolicyRepository.current(clinicID: clinicID, on: db).policy.ledger
+                    try await PolicyRepository.current(clinicID: clinicID, on: db).policy.ledger,
+                    try await SessionRepository.administeredDoses(clinicID: clinicID, on: db)
                 ), resourceID: "-")
         }
-        return Reconciliation.match(sessionDoses: [], administrations: administrations, catalog: LedgerRepository.catalog, policy: policy)
+        return Reconciliation.match(sessionDoses: doses, administrations: administrations, catalog: LedgerRepository.catalog, policy: policy)
     }
 
     @Sendable func reconciliationPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -721,15 +721,24 @@ struct LedgerController {
             let sequence: Int64
             let reason: String
         }
+        struct UnmatchedDose: Encodable {
+            let sessionID: String
+            let doseOrderID: String
+            let reason: String
+        }
         struct Page: Encodable {
             let isReconciled: Bool
             let matched: Int
             let unmatchedEntries: [Unmatched]
+            let unmatchedDoses: [UnmatchedDose]
         }
         return try jsonResponse(
             Page(
                 isReconciled: result.isReconciled, matched: result.matched.count,
-                unmatchedEntries: result.unmatchedEntries.map { Unmatched(sequence: $0.entry.sequence, reason: $0.reason) }))
+                unmatchedEntries: result.unmatchedEntries.map { Unmatched(sequence: $0.entry.sequence, reason: $0.reason) },
+                unmatchedDoses: result.unmatchedDoses.map {
+                    UnmatchedDose(sessionID: $0.dose.sessionID, doseOrderID: $0.dose.doseOrderID, reason: $0.reason)
+                }))
     }
 
     @Sendable func verifyJSON(_ request: Request, context: AppRequestContext) async throws -> Response {

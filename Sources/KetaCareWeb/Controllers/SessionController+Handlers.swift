@@ -257,6 +257,20 @@ extension SessionController {
         values["seriousness_options"] = SeriousnessCriterion.allCases.map { ["value": $0.rawValue] }
         values["action_options"] = AdverseEventAction.allCases.map { ["value": $0.rawValue] }
         values["outcome_options"] = AdverseEventOutcome.allCases.map { ["value": $0.rawValue] }
+        if state == .preDoseChecks, matrix.allows(role, .recordLedger) {
+            let clinicID = store.clinicID
+            let today = LocalDate(utcDayOf: now)
+            let stock = try await store.database.read { db in try await LedgerRepository.state(clinicID: clinicID, on: db) }.balances(on: today)
+                .filter { !$0.isExpired && $0.quantity.amount > 0 }
+            values["ledger_stock"] = stock.map { b in
+                [
+                    "value": "\(b.key.lot.rawValue)|\(b.key.location.rawValue)",
+                    "label": "\(LedgerRepository.catalog.products[b.key.product]?.name ?? b.key.product.rawValue) · lot \(b.key.lot.rawValue) · "
+                        + "\(b.key.location.rawValue) · \(b.quantity.amount) \(b.quantity.unit.rawValue)",
+                ]
+            }
+            values["has_ledger_stock"] = !stock.isEmpty
+        }
         values["next_state"] = state.next.map { ["name": $0.name, "label": Self.stateLabels[$0.name] ?? $0.name] } as Any
         values["form"] = form
         if let error {
@@ -413,10 +427,34 @@ extension SessionController {
     @Sendable func transitionFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try sessionID(context)
         return try await formAction(context, anchor: "state") { form in
+            let draw = try Self.ledgerDraw(form)
             _ = try await move(
                 id, to: form["to"] ?? "", reason: form["reason"].flatMap { $0.isEmpty ? nil : $0 }, version: try Self.requireInt(form, "version"),
-                context: context)
+                ledger: draw, context: context)
         }
+    }
+
+    /// The optional controlled-substance draw sent with the move to dosing (form fields or flat JSON keys of the same names).
+    static func ledgerDraw(_ form: [String: String]) throws -> LedgerDraw? {
+        if let stock = form["ledger_stock"], !stock.isEmpty {
+            let parts = stock.split(separator: "|").map(String.init)
+            guard parts.count == 2 else { throw ValidationError(field: "ledger_stock", message: "choose a lot from the list") }
+            func number(_ name: String) throws -> Decimal? {
+                guard let text = form[name], !text.isEmpty else { return nil }
+                guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+                    throw ValidationError(field: name, message: "\(name) must be a number")
+                }
+                return value
+            }
+            guard let drawn = try number("ledger_drawn") else {
+                throw ValidationError(field: "ledger_drawn", message: "ledger_drawn is required: the amount drawn from the container")
+            }
+            let witness = form["witness"].flatMap { $0.isEmpty ? nil : StaffSignature(username: $0, password: form["witness_password"] ?? "") }
+            return LedgerDraw(
+                lot: LotID(parts[0]), location: LocationID(parts[1]), container: form["ledger_container"].flatMap { Int($0) }, drawn: drawn,
+                wasted: try number("ledger_wasted") ?? 0, wasteMethod: form["ledger_waste_method"], witness: witness)
+        }
+        return nil
     }
 
     @Sendable func dischargeFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -589,10 +627,30 @@ extension SessionController {
             let to: String
             let reason: String?
             let version: Int
+            let ledger_stock: String?
+            let ledger_container: Int?
+            let ledger_drawn: Double?
+            let ledger_wasted: Double?
+            let ledger_waste_method: String?
+            let witness: String?
+            let witness_password: String?
         }
         let id = try sessionID(context)
-        let input = try decode(Input.self, keys: ["to", "reason", "version"], context: context)
-        _ = try await move(id, to: input.to, reason: input.reason, version: input.version, context: context)
+        let input = try decode(
+            Input.self,
+            keys: [
+                "to", "reason", "version", "ledger_stock", "ledger_container", "ledger_drawn", "ledger_wasted", "ledger_waste_method", "witness",
+                "witness_password",
+            ], context: context)
+        var fields: [String: String] = [:]
+        fields["ledger_stock"] = input.ledger_stock
+        fields["ledger_container"] = input.ledger_container.map(String.init)
+        fields["ledger_drawn"] = input.ledger_drawn.map { "\($0)" }
+        fields["ledger_wasted"] = input.ledger_wasted.map { "\($0)" }
+        fields["ledger_waste_method"] = input.ledger_waste_method
+        fields["witness"] = input.witness
+        fields["witness_password"] = input.witness_password
+        _ = try await move(id, to: input.to, reason: input.reason, version: input.version, ledger: try Self.ledgerDraw(fields), context: context)
         return try await sessionResponse(id)
     }
 

@@ -428,9 +428,23 @@ struct SessionController {
         }
     }
 
-    func move(_ id: String, to targetName: String, reason: String?, version: Int, context: AppRequestContext) async throws -> TreatmentSession {
+    /// The controlled-substance draw recorded with the dose (issue #6): which container, how much drawn and wasted, who witnessed.
+    struct LedgerDraw: Sendable {
+        let lot: LotID
+        let location: LocationID
+        let container: Int?
+        let drawn: Decimal
+        let wasted: Decimal
+        let wasteMethod: String?
+        let witness: StaffSignature?
+    }
+
+    func move(
+        _ id: String, to targetName: String, reason: String?, version: Int, ledger: LedgerDraw? = nil, context: AppRequestContext
+    ) async throws -> TreatmentSession {
         let who = clinician(context)
         let clinicID = store.clinicID
+        let zone = dependencies.timeZone
         return try await mutate(id, action: "session.transition", context: context) { session, policy, now, db in
             try Self.requireVersion(session, version)
             let target: SessionState
@@ -457,6 +471,13 @@ struct SessionController {
                 if let order = file.order {
                     try await SessionRepository.recordAdministration(
                         &updated, doseMg: order.doseMg, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+                    // DOMAIN.md §9.6: the ledger's administration entry commits or rolls back with the session record.
+                    if let ledger {
+                        try await Self.recordLedgerAdministration(
+                            ledger, session: session, order: order, at: now, username: who.username, role: who.role, timeZone: zone,
+                            clinicID: clinicID,
+                            on: db)
+                    }
                 }
             case .monitoring:
                 updated.dosingEnd = now
@@ -470,6 +491,39 @@ struct SessionController {
                 updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
             return (saved, "from=\(session.state.name) to=\(target.name)")
         }
+    }
+
+    /// Writes the ledger entry for the dose just given, on the session's transaction: given = the order's volume (or devices).
+    static func recordLedgerAdministration(
+        _ draw: LedgerDraw, session: TreatmentSession, order: StoredDoseOrder, at now: Date, username: String, role: Role,
+        timeZone: TimeZone, clinicID: String, on db: any SQLDatabase
+    ) async throws {
+        let state = try await LedgerRepository.state(clinicID: clinicID, on: db)
+        guard let lot = state.lots[draw.lot] else {
+            throw ValidationError(field: "ledger_lot", message: "no lot '\(draw.lot.rawValue)' in the ledger")
+        }
+        guard let product = LedgerRepository.catalog.products[lot.product] else {
+            throw ValidationError(field: "ledger_lot", message: "the lot's product is not in the catalogue")
+        }
+        let given: Decimal
+        if let devices = order.devices {
+            given = Decimal(devices)
+        } else if let volume = order.volumeMl {
+            given = volume
+        } else {
+            throw ValidationError(field: "ledger_lot", message: "the order has no volume or device count to record against the ledger")
+        }
+        let unit = product.unit
+        let draft = LedgerDraft(
+            occurredAt: now, idempotencyKey: "session-\(session.id)-administration", product: lot.product,
+            kind: .administration(
+                Administration(
+                    lot: draw.lot, location: draw.location, container: draw.container, patientID: session.patientID.rawValue, sessionID: session.id,
+                    doseOrderID: order.id, drawn: LedgerQuantity(draw.drawn, unit), given: LedgerQuantity(given, unit),
+                    wasted: LedgerQuantity(draw.wasted, unit), wasteMethod: draw.wasted > 0 ? (draw.wasteMethod ?? "") : nil)),
+            note: "session dose", witness: draw.witness)
+        _ = try await LedgerRepository.append(
+            draft, recordedBy: StaffMember(username: username, role: role), now: now, timeZone: timeZone, clinicID: clinicID, on: db)
     }
 
     func assessDischarge(_ id: String, _ input: DischargeInput, context: AppRequestContext) async throws -> DischargeDecision {
@@ -576,7 +630,7 @@ struct SessionController {
     static func preDoseChecks(_ file: SessionFile, now: Date) -> PreDoseChecks {
         let session = file.session
         let checks = session.checks
-        let facts = SessionRepository.consentAndEligibility(checks, route: session.route)
+        let facts = SessionRepository.consentAndEligibility(checks, route: session.route, stored: file.stored)
         return PreDoseChecks(
             identityConfirmed: checks?.identity ?? false, consentedRoutes: facts.consentedRoutes, consentExpiresAt: facts.consentExpiresAt,
             eligibilityScreenedAt: facts.eligibilityScreenedAt, eligibilityCleared: facts.eligibilityCleared, doseOrderedBy: file.order?.orderedBy,
