@@ -48,6 +48,7 @@ struct SessionController {
         routes.post("/api/v1/sessions/:id/discharge", .runSession, discharge)
         routes.post("/api/v1/sessions/:id/sign", .signSession, sign)
         routes.post("/api/v1/sessions/:id/amendments", .signSession, amend)
+        routes.get("/api/v1/reports/dose-limit-overrides", .readOutcomes, limitOverrides)
     }
 
     // MARK: - Inputs (DTOs; snake_case keys so an error's field is the key the client sent)
