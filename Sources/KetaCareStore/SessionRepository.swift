@@ -568,6 +568,24 @@ public enum SessionRepository {
             }
     }
 
+    /// Soft-limit overrides per limit, with the number of orders they are a share of (issue #5: override rates are reportable).
+    ///
+    /// Hard-limit refusals are never stored as orders; they are in the audit trail (`session.order`, outcome failed).
+    public static func limitOverrides(clinicID: String, on db: any SQLDatabase) async throws -> (
+        orders: Int, overrides: [(limit: String, count: Int)]
+    ) {
+        let total =
+            try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("dose_orders")
+            .where("clinic_id", .equal, SQLBind(clinicID)).first(decodingColumn: "n", as: Int64.self) ?? 0
+        let rows = try await db.select().column("limit_name").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("dose_orders")
+            .where("clinic_id", .equal, SQLBind(clinicID)).where("limit_status", .equal, SQLBind("soft")).groupBy("limit_name")
+            .orderBy("limit_name").all()
+        let overrides = try rows.map { row in
+            (limit: try row.decode(column: "limit_name", as: String?.self) ?? "unnamed", count: Int(try row.decode(column: "n", as: Int64.self)))
+        }
+        return (Int(total), overrides)
+    }
+
     /// Seam for the lead: the consent and eligibility facts the pre-dose checklist needs.
     ///
     /// Until intake, consent and plan storage lands, these are the nurse's confirmations at the chair (who confirmed is kept in

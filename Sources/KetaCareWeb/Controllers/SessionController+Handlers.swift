@@ -667,6 +667,30 @@ extension SessionController {
         return try await sessionResponse(id)
     }
 
+    @Sendable func limitOverrides(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let clinicID = store.clinicID
+        let report = try await store.audited(
+            context.auditContext, at: dependencies.now(), action: "report.dose_limit_overrides", resourceType: "report", isRead: true
+        ) { db in
+            let found = try await SessionRepository.limitOverrides(clinicID: clinicID, on: db)
+            return Audited(Report(orders: found.orders, overrides: found.overrides), resourceID: "dose-limit-overrides")
+        }
+        return try jsonObject([
+            "orders": report.orders,
+            "limits": report.overrides.map { row -> [String: Any] in
+                [
+                    "limit": row.limit, "overrides": row.count,
+                    "rate": report.orders > 0 ? (Double(row.count) / Double(report.orders) * 1000).rounded() / 1000 : 0,
+                ]
+            },
+        ])
+    }
+
+    private struct Report: Sendable {
+        let orders: Int
+        let overrides: [(limit: String, count: Int)]
+    }
+
     @Sendable func amend(_ request: Request, context: AppRequestContext) async throws -> Response {
         struct Input: Decodable {
             let text: String

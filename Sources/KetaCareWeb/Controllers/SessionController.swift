@@ -48,6 +48,7 @@ struct SessionController {
         routes.post("/api/v1/sessions/:id/discharge", .runSession, discharge)
         routes.post("/api/v1/sessions/:id/sign", .signSession, sign)
         routes.post("/api/v1/sessions/:id/amendments", .signSession, amend)
+        routes.get("/api/v1/reports/dose-limit-overrides", .readOutcomes, limitOverrides)
     }
 
     // MARK: - Inputs (DTOs; snake_case keys so an error's field is the key the client sent)
@@ -237,6 +238,7 @@ struct SessionController {
             let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
             guard let order = file.order else { throw Self.refuse("order", "there is no dose order to verify") }
             guard !order.isVerified else { throw Self.refuse("order", "the order was already verified by \(order.verifiedBy ?? "someone")") }
+            guard session.dosingStart == nil else { throw Self.refuse("state", "the order is verified before dosing starts") }
             // DOMAIN.md §4.8 independent double check: a second clinician, never the one who ordered.
             guard order.orderedBy != who.username else {
                 throw Self.refuse("verified_by", "the clinician who ordered the dose cannot verify it; a second nurse or prescriber must")
