@@ -58,6 +58,18 @@ public enum OutcomeSummaryRepository {
             [Row(patient: patient, instrumentID: instrumentID, group: group, hasDepression: depression, scoreCount: scores.count, report: report)],
             now: now, clinicID: clinicID, on: db
         )
+        try await refreshRoute(of: patient, clinicID: clinicID, on: db)
+    }
+
+    /// Labels the patient's summaries with the route of their latest plan (the cohort report's route filter).
+    public static func refreshRoute(of patient: PatientID, clinicID: String, on db: any SQLDatabase) async throws {
+        let latest = try await db.select().column("route").from("treatment_plans").where("clinic_id", .equal, SQLBind(clinicID))
+            .where("patient_id", .equal, SQLBind(patient.rawValue)).orderBy("updated_at", .descending).limit(1).first()
+        // Cohort routes group the label's spellings: intranasal esketamine and IV esketamine under their own names.
+        let raw: String? = try latest?.decode(column: "route", as: String.self)
+        let route: String? = raw.map { $0 == DosingRoute.intranasalEsketamine.rawValue ? "intranasal" : $0 }
+        try await db.update("outcome_summaries").set("route", to: SQLBind(route)).where("clinic_id", .equal, SQLBind(clinicID))
+            .where("patient_id", .equal, SQLBind(patient.rawValue)).run()
     }
 
     /// Re-labels the patient's summaries after their diagnoses changed.

@@ -21,6 +21,7 @@ public enum PlanRepository {
                 SQLBind(plan.id.rawValue), SQLBind(clinicID), SQLBind(plan.patientID.rawValue), SQLBind(plan.route.rawValue),
                 SQLBind(plan.phase.rawValue), SQLBind(try encode(plan)), SQLBind(Int64(1)), SQLBind(actor), SQLBind(Timestamps.ms(now))
             ).run()
+        try await OutcomeSummaryRepository.refreshRoute(of: plan.patientID, clinicID: clinicID, on: db)
         return StoredPlan(plan: plan, version: 1, updatedBy: actor, updatedAt: now)
     }
 

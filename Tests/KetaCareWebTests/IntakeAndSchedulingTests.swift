@@ -106,6 +106,15 @@ struct IntakeAndSchedulingTests {
                 #expect(moved == .ok, "\(phase)")
                 plans.append(planID)
             }
+            // Outcomes carry the plan's route: the cohort report's route filter finds the patient under IV only.
+            let (scored, _) = try await client.json(
+                .post, "/api/v1/patients/\(ids[0])/responses", token: nurse,
+                body: #"{"instrument":"gad7","answers":[2,2,2,2,1,1,1],"context":"baseline"}"#)
+            #expect(scored == .created)
+            let (_, iv) = try await client.json(.get, "/api/v1/outcomes/cohort?instrument=gad7&route=iv", token: doctor)
+            #expect((iv["lines"] as? [[String: Any]])?.first?["patients"] as? Int == 1, "\(iv)")
+            let (_, oral) = try await client.json(.get, "/api/v1/outcomes/cohort?instrument=gad7&route=oral", token: doctor)
+            #expect((oral["lines"] as? [Any])?.isEmpty == true)
             // Find a weekday (clinic hours Monday–Saturday) a few days ahead.
             var offset = 3
             var calendar = Calendar(identifier: .gregorian)

@@ -326,7 +326,12 @@ struct PatientController {
             },
             "diagnosisCodes": CareController.commonCodes.map { ["code": $0.0, "label": $0.1] },
         ]
-        let assessments = AssessmentSummary.values(data.responses, alerts: data.alerts, policy: data.policy, pages: pages)
+        let held = data.sessions.compactMap(\.dosingStart)
+        let booked = data.treatment.bookings.filter { $0.booking.isActive && $0.booking.slot.start <= dependencies.now() }.map(\.booking.slot.start)
+        let plan = data.treatment.plans.first { !$0.plan.phase.isTerminal } ?? data.treatment.plans.first
+        let assessments = AssessmentSummary.values(
+            data.responses, alerts: data.alerts, policy: data.policy, pages: pages, sessionDates: held.isEmpty ? booked : held,
+            episodes: plan?.plan.phasePeriods ?? [])
         let treatment = TreatmentSummary.values(
             data.treatment, policy: data.policy, patientID: p.id, role: role, matrix: dependencies.matrix, pages: pages)
         let sessions = SessionController.chartSection(

@@ -9,7 +9,14 @@ enum SharedInstruments {
 
 /// The chart's assessment section: open alerts, a trajectory per instrument, outcomes and the list of responses.
 enum AssessmentSummary {
-    static func values(_ responses: [QuestionnaireResponse], alerts: [StoredSafetyAlert], policy: ClinicPolicy, pages: Pages) -> [String: Any] {
+    /// - Parameters:
+    ///   - sessionDates: when dosing sessions took place (else their booked times): marked on the charts, and the first is the
+    ///     first treatment outcomes count from (DOMAIN.md §2.1).
+    ///   - episodes: the plan's induction and maintenance periods: outcomes are also reported per episode.
+    static func values(
+        _ responses: [QuestionnaireResponse], alerts: [StoredSafetyAlert], policy: ClinicPolicy, pages: Pages, sessionDates: [Date] = [],
+        episodes: [PhasePeriod] = []
+    ) -> [String: Any] {
         let library = SharedInstruments.library
         var trajectories: [[String: Any]] = []
         let byInstrument = Dictionary(grouping: responses.filter { $0.score.total != nil }, by: \.instrumentID)
@@ -18,21 +25,31 @@ enum AssessmentSummary {
             let points = list.compactMap { r in r.score.total.map { TrajectoryChart.Point(date: r.answeredAt, total: $0) } }
             let range = instrument.scoring.totalRange.map { $0.min...$0.max } ?? 0...(points.map(\.total).max() ?? 1)
             let criteria = policy.outcomes.criteria(for: instrument)
-            let report = PatientOutcome.evaluate(
-                list.compactMap { r in
-                    r.score.total.map {
-                        ScoredAdministration(date: r.answeredAt, total: $0, isBaseline: r.context == MeasurementContext.baseline.description)
-                    }
-                },
-                firstTreatment: nil, criteria: criteria, windowDays: policy.outcomes.baselineWindowDays.value
-            )
+            let scored = list.compactMap { r in
+                r.score.total.map {
+                    ScoredAdministration(date: r.answeredAt, total: $0, isBaseline: r.context == MeasurementContext.baseline.description)
+                }
+            }
+            let windowDays = policy.outcomes.baselineWindowDays.value
+            let report = PatientOutcome.evaluate(scored, firstTreatment: sessionDates.min(), criteria: criteria, windowDays: windowDays)
+            // Issue #3: outcomes per treatment episode, each against the score closest before the episode began.
+            let episodeRows: [[String: Any]] = episodes.filter { $0.phase == .induction || $0.phase == .maintenance }.map { period in
+                let within = scored.filter { score in period.end.map { end in score.date <= end } ?? true }
+                let r = PatientOutcome.evaluate(within, firstTreatment: period.start, criteria: criteria, windowDays: windowDays)
+                return [
+                    "phase": period.phase.rawValue, "from": pages.dateTime(period.start),
+                    "baseline": r.baseline.map { String($0.total) } ?? "no valid baseline",
+                    "latest": r.latest.map { String($0.total) } ?? "—", "response": yesNo(r.isResponse), "remission": yesNo(r.isRemission),
+                ]
+            }
             var responseLine: Int?
             if let baseline = report.baseline?.total, let rule = criteria.response, rule.kind == .percentReduction {
                 responseLine = Int((Double(baseline) * (1 - rule.threshold / 100)).rounded(.down))
             }
             let chart = TrajectoryChart(
                 title: "\(instrument.shortName) over time", points: points, range: range, bands: instrument.bandSet()?.bands ?? [],
-                responseLine: responseLine, remissionLine: remissionLine(criteria.remission), sessionDates: [], timeZone: pages.timeZone
+                responseLine: responseLine, remissionLine: remissionLine(criteria.remission), sessionDates: sessionDates,
+                timeZone: pages.timeZone
             )
             trajectories.append([
                 "id": id, "shortName": instrument.shortName, "svg": chart.svg(id: "traj-\(id)"), "description": chart.description,
@@ -47,6 +64,7 @@ enum AssessmentSummary {
                 "response": yesNo(report.isResponse), "remission": yesNo(report.isRemission),
                 "reliable": report.reliableChange.map { "\($0.classification)" } ?? "—",
                 "daysToResponse": report.daysToFirstResponse.map { String(format: "%.0f", $0) } ?? "—",
+                "episodes": episodeRows, "hasEpisodes": !episodeRows.isEmpty,
             ])
         }
         return [

@@ -107,7 +107,8 @@ struct MessageDelivery: Service {
             } catch {
                 logger.warning("outbox: delivery pass failed", metadata: ["error": "\(String(reflecting: error).prefix(200))"])
             }
-            try? await Task.sleep(for: interval)
+            // Wake at once on SIGTERM: a sleeping delivery loop must not hold up a graceful shutdown.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
