@@ -143,9 +143,10 @@ public enum OutcomeSummaryRepository {
                 .column(SQLRaw("SUM(CASE WHEN is_response IS NOT NULL THEN 1 ELSE 0 END)"), as: "response_known")
                 .column(SQLRaw("SUM(CASE WHEN is_remission = 1 THEN 1 ELSE 0 END)"), as: "remitters")
                 .column(SQLRaw("SUM(CASE WHEN is_remission IS NOT NULL THEN 1 ELSE 0 END)"), as: "remission_known")
+                .column(SQLRaw("SUM(CASE WHEN days_to_response IS NOT NULL THEN 1 ELSE 0 END)"), as: "timed")
                 .from("outcome_summaries")
         ).groupBy("diagnosis_group").groupBy("has_depression").all()
-        struct Tally { var patients = 0, evaluable = 0, responders = 0, responseKnown = 0, remitters = 0, remissionKnown = 0 }
+        struct Tally { var patients = 0, evaluable = 0, responders = 0, responseKnown = 0, remitters = 0, remissionKnown = 0, timed = 0 }
         var all: [DiagnosisGroup: Tally] = [:]
         var depressed: [DiagnosisGroup: Tally] = [:]
         for row in counts {
@@ -156,7 +157,8 @@ public enum OutcomeSummaryRepository {
                 responders: Int(try row.decode(column: "responders", as: Int64.self)),
                 responseKnown: Int(try row.decode(column: "response_known", as: Int64.self)),
                 remitters: Int(try row.decode(column: "remitters", as: Int64.self)),
-                remissionKnown: Int(try row.decode(column: "remission_known", as: Int64.self))
+                remissionKnown: Int(try row.decode(column: "remission_known", as: Int64.self)),
+                timed: Int(try row.decode(column: "timed", as: Int64.self))
             )
             var sum = all[group] ?? Tally()
             sum.patients += t.patients
@@ -165,11 +167,19 @@ public enum OutcomeSummaryRepository {
             sum.responseKnown += t.responseKnown
             sum.remitters += t.remitters
             sum.remissionKnown += t.remissionKnown
+            sum.timed += t.timed
             all[group] = sum
             if try row.decode(column: "has_depression", as: Int64.self) != 0 { depressed[group] = t }
         }
-        let medianAll = try await medians(depressionOnly: false, filtered: filtered, on: db)
-        let medianDepressed = try await medians(depressionOnly: true, filtered: filtered, on: db)
+        // Medians by walking the covering index to the middle of each group (LIMIT/OFFSET), not by sorting every row.
+        var medianAll: [DiagnosisGroup: Double] = [:]
+        var medianDepressed: [DiagnosisGroup: Double] = [:]
+        for (group, tally) in all where tally.timed > 0 {
+            medianAll[group] = try await median(group: group, count: tally.timed, depressionOnly: false, filtered: filtered, on: db)
+        }
+        for (group, tally) in depressed where tally.timed > 0 {
+            medianDepressed[group] = try await median(group: group, count: tally.timed, depressionOnly: true, filtered: filtered, on: db)
+        }
         var lines: [CohortLine] = []
         for group in DiagnosisGroup.allCases {
             for (withDepression, tally, median) in [(false, all[group], medianAll[group]), (true, depressed[group], medianDepressed[group])] {
@@ -186,25 +196,16 @@ public enum OutcomeSummaryRepository {
         return lines
     }
 
-    /// Median days to response per group, computed in the database (ROW_NUMBER over each group; both engines support it).
-    private static func medians(
-        depressionOnly: Bool, filtered: (SQLSelectBuilder) -> SQLSelectBuilder, on db: any SQLDatabase
-    ) async throws -> [DiagnosisGroup: Double] {
-        let inner = filtered(
-            db.select().column("diagnosis_group").column("days_to_response")
-                .column(SQLRaw("ROW_NUMBER() OVER (PARTITION BY diagnosis_group ORDER BY days_to_response)"), as: "rn")
-                .column(SQLRaw("COUNT(*) OVER (PARTITION BY diagnosis_group)"), as: "n")
-                .from("outcome_summaries")
-        ).where("days_to_response", .isNot, SQLLiteral.null)
-        if depressionOnly { inner.where("has_depression", .equal, SQLBind(Int64(1))) }
-        let rows = try await db.select().column("diagnosis_group").column(SQLRaw("AVG(days_to_response)"), as: "median")
-            .from(SQLGroupExpression(inner.select), as: SQLIdentifier("ranked"))
-            .where(SQLRaw("rn IN ((n + 1) / 2, (n + 2) / 2)")).groupBy("diagnosis_group").all()
-        var out: [DiagnosisGroup: Double] = [:]
-        for row in rows {
-            let group = DiagnosisGroup(rawValue: try row.decode(column: "diagnosis_group", as: String.self)) ?? .other
-            out[group] = try row.decode(column: "median", as: Double.self)
-        }
-        return out
+    /// The median days to response of one group: the middle one or two values, read in index order.
+    private static func median(
+        group: DiagnosisGroup, count: Int, depressionOnly: Bool, filtered: (SQLSelectBuilder) -> SQLSelectBuilder, on db: any SQLDatabase
+    ) async throws -> Double? {
+        let select = filtered(db.select().column("days_to_response").from("outcome_summaries"))
+            .where("diagnosis_group", .equal, SQLBind(group.rawValue)).where("days_to_response", .isNot, SQLLiteral.null)
+        if depressionOnly { select.where("has_depression", .equal, SQLBind(Int64(1))) }
+        let values = try await select.orderBy("days_to_response").limit(count % 2 == 1 ? 1 : 2).offset((count - 1) / 2).all()
+            .map { try $0.decode(column: "days_to_response", as: Double.self) }
+        guard !values.isEmpty else { return nil }
+        return values.reduce(0, +) / Double(values.count)
     }
 }

@@ -303,5 +303,14 @@ enum Schema {
                 "CREATE INDEX adverse_events_clinic ON adverse_events (clinic_id, onset)",
             ]
         },
+        Migration(version: 7, name: "cohort report: covering index over outcome summaries") { _ in
+            [
+                """
+                CREATE INDEX outcome_summaries_report ON outcome_summaries (
+                    clinic_id, instrument_id, diagnosis_group, has_depression, days_to_response, baseline_at, route, is_response,
+                    is_remission, baseline_score, latest_score)
+                """
+            ]
+        },
     ]
 }
