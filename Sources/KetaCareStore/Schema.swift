@@ -309,7 +309,9 @@ enum Schema {
                 CREATE INDEX outcome_summaries_report ON outcome_summaries (
                     clinic_id, instrument_id, diagnosis_group, has_depression, days_to_response, baseline_at, route, is_response,
                     is_remission, baseline_score, latest_score)
-                """
+                """,
+                // The narrower index tempted the planner into row lookups for date-filtered reports; the covering one serves them.
+                "DROP INDEX outcome_summaries_cohort",
             ]
         },
     ]
