@@ -18,19 +18,10 @@ extension BenchCommand {
 
         func run() async throws {
             let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-            let usesPostgres = !(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
-            var storageArgs: [String]
-            var folder: String?
-            if usesPostgres {
-                storageArgs = ["--clinic", "bench-\(UUID().uuidString.prefix(8).lowercased())"]
-            } else {
-                let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ketacare-bench-\(UUID().uuidString)").path
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                folder = dir
-                storageArgs = ["--database", "\(dir)/bench.sqlite"]
-            }
-            defer { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
-            let engine = usesPostgres ? "PostgreSQL" : "SQLite"
+            let storage = try BenchStorage()
+            defer { storage.remove() }
+            let storageArgs = storage.arguments
+            let engine = storage.engine
             #if DEBUG
                 let build = "debug"
             #else

@@ -28,20 +28,10 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-            let environment = ProcessInfo.processInfo.environment
-            let usesPostgres = !(environment["DATABASE_URL"] ?? "").isEmpty
-            var storageArgs: [String] = []
-            var folder: String?
-            if usesPostgres {
-                storageArgs = ["--clinic", "bench-\(UUID().uuidString.prefix(8).lowercased())"]
-            } else {
-                let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ketacare-bench-\(UUID().uuidString)").path
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                folder = dir
-                storageArgs = ["--database", "\(dir)/bench.sqlite"]
-            }
-            defer { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
-            let engine = usesPostgres ? "PostgreSQL" : "SQLite"
+            let storage = try BenchStorage()
+            defer { storage.remove() }
+            let storageArgs = storage.arguments
+            let engine = storage.engine
             #if DEBUG
                 let build = "debug"
             #else
@@ -238,6 +228,35 @@ struct BenchCommand: AsyncParsableCommand {
                 ?? "?"
             return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(memory) RAM, Linux"
         }
+    }
+}
+
+/// Where a benchmark's server and seeding write: a temporary SQLite file, or a fresh clinic id on DATABASE_URL's PostgreSQL.
+struct BenchStorage {
+    /// `--database FILE` or `--clinic ID`, for the child `ketacare` commands.
+    let arguments: [String]
+    /// `SQLite` or `PostgreSQL`, for the report.
+    let engine: String
+    private let folder: String?
+
+    /// Chooses the engine from the environment and prepares the storage.
+    init() throws {
+        if !(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty {
+            arguments = ["--clinic", "bench-\(UUID().uuidString.prefix(8).lowercased())"]
+            engine = "PostgreSQL"
+            folder = nil
+        } else {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ketacare-bench-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            arguments = ["--database", "\(dir)/bench.sqlite"]
+            engine = "SQLite"
+            folder = dir
+        }
+    }
+
+    /// Deletes the temporary SQLite folder (a PostgreSQL bench clinic is left for inspection).
+    func remove() {
+        if let folder { try? FileManager.default.removeItem(atPath: folder) }
     }
 }
 

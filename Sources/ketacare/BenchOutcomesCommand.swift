@@ -46,19 +46,10 @@ struct BenchOutcomes: AsyncParsableCommand {
 
         // 2. Cohort report over a seeded clinic, through a real server.
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let usesPostgres = !(ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "").isEmpty
-        var storageArgs: [String]
-        var folder: String?
-        if usesPostgres {
-            storageArgs = ["--clinic", "bench-\(UUID().uuidString.prefix(8).lowercased())"]
-        } else {
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ketacare-bench-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            folder = dir
-            storageArgs = ["--database", "\(dir)/bench.sqlite"]
-        }
-        defer { if let folder { try? FileManager.default.removeItem(atPath: folder) } }
-        let engine = usesPostgres ? "PostgreSQL" : "SQLite"
+        let storage = try BenchStorage()
+        defer { storage.remove() }
+        let storageArgs = storage.arguments
+        let engine = storage.engine
         let seedStart = Date()
         guard try runChild(executable, ["demo", "--patients", String(patients), "--seed", "1"] + storageArgs) == 0 else {
             throw BenchError("demo seeding failed")
