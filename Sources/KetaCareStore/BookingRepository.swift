@@ -31,14 +31,18 @@ public struct BookingFacts: Sendable, Equatable {
     public var escortRecorded: Bool
 }
 
-/// Opening hours of chairs and nurses: operational data until a roster exists (Monday–Saturday 07:00–19:00 clinic time).
+/// Opening hours of chairs and nurses until a roster exists (`ClinicPolicy.schedule.openingHours`).
 public struct ClinicHours: Sendable, Equatable {
     public var opensAt: Int
     public var closesAt: Int
     public var openWeekdays: Set<Int>
 
-    /// The hours KetaCare assumes until the clinic keeps a roster.
-    public static let standard = ClinicHours(opensAt: 7, closesAt: 19, openWeekdays: [2, 3, 4, 5, 6, 7])
+    /// The clinic's hours from its policy.
+    public init(_ hours: OpeningHours) {
+        opensAt = hours.opensAtHour
+        closesAt = hours.closesAtHour
+        openWeekdays = Set(hours.weekdays)
+    }
 
     /// Opening intervals for every day from `start` to `end`.
     public func intervals(from start: Date, to end: Date, calendar: Calendar) -> [DateInterval] {
@@ -47,7 +51,9 @@ public struct ClinicHours: Sendable, Equatable {
         while day < end {
             if openWeekdays.contains(calendar.component(.weekday, from: day)),
                 let open = calendar.date(bySettingHour: opensAt, minute: 0, second: 0, of: day),
-                let close = calendar.date(bySettingHour: closesAt, minute: 0, second: 0, of: day)
+                let close = closesAt == 24
+                    ? calendar.date(byAdding: .day, value: 1, to: day)
+                    : calendar.date(bySettingHour: closesAt, minute: 0, second: 0, of: day)
             {
                 out.append(DateInterval(start: open, end: close))
             }
@@ -80,7 +86,7 @@ public enum BookingRepository {
 
     /// Chair and nurse availability around `slot` (clinic hours for now).
     public static func availability(
-        around start: Date, days: Int = 70, hours: ClinicHours = .standard, calendar: Calendar, clinicID: String, on db: any SQLDatabase
+        around start: Date, days: Int = 70, hours: ClinicHours, calendar: Calendar, clinicID: String, on db: any SQLDatabase
     ) async throws -> ResourceAvailability {
         let from = start.addingTimeInterval(-86_400)
         let open = hours.intervals(from: from, to: start.addingTimeInterval(Double(days) * 86_400), calendar: calendar)
@@ -152,7 +158,8 @@ public enum BookingRepository {
             from: slot.start.addingTimeInterval(-window), to: slot.end.addingTimeInterval(window), clinicID: clinicID, on: db
         )
         .map(\.booking).filter(\.isActive)
-        let availability = try await availability(around: slot.start, days: 2, calendar: calendar, clinicID: clinicID, on: db)
+        let availability = try await availability(
+            around: slot.start, days: 2, hours: ClinicHours(policy.openingHours), calendar: calendar, clinicID: clinicID, on: db)
         return BookingCheck.evaluate(
             proposed: slot, plan: plan, existingBookings: existing, availability: availability, isEligible: facts.isEligible,
             hasConsentForRoute: facts.hasConsentForRoute, escortRecorded: facts.escortRecorded, policy: policy, calendar: calendar,

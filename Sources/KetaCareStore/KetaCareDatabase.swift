@@ -64,6 +64,12 @@ public final class KetaCareDatabase: Sendable {
         }
     }
 
+    /// On SQLite, the writes committed and the transactions that carried them since opening (group commit); nil on PostgreSQL.
+    public var groupCommitCounts: (writes: Int, transactions: Int)? {
+        guard let sqlite = backend as? SQLiteBackend else { return nil }
+        return (sqlite.writesCommitted.load(ordering: .relaxed), sqlite.transactionsCommitted.load(ordering: .relaxed))
+    }
+
     /// Whether the database answers a trivial query.
     public func ping() async -> Bool {
         (try? await read { db in try await db.raw("SELECT 1 AS ok").first() != nil }) ?? false
@@ -111,6 +117,10 @@ private final class SQLiteBackend: DatabaseBackend {
     private let writer: SQLiteHandle
     private let readers: [SQLiteHandle]
     private let nextReader = Atomic<Int>(0)
+    private let queue = Mutex(WriteQueue())
+    /// Writes answered and transactions committed since opening (their ratio is the mean group size).
+    let writesCommitted = Atomic<Int>(0)
+    let transactionsCommitted = Atomic<Int>(0)
 
     private init(writer: SQLiteHandle, readers: [SQLiteHandle]) {
         self.writer = writer
@@ -153,12 +163,111 @@ private final class SQLiteBackend: DatabaseBackend {
         return try await handle.lock.withLock { try await body(handle.database) }
     }
 
+    /// Queues `body` for the writer and returns once the transaction that carried it has committed.
+    ///
+    /// Group commit: SQLite has one writer, so writes that arrive while a transaction is running wait; when it ends, all
+    /// that are waiting run in one transaction, each inside its own savepoint. A body that throws rolls back to its
+    /// savepoint and gets its error at once (the others are unaffected); the rest are answered only after the shared COMMIT,
+    /// so "acknowledged" still means "stored". Under load this turns many small commits into a few larger ones.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writer.lock.withLock {
-            // IMMEDIATE takes the write lock up front so two processes never deadlock upgrading a read lock.
-            try await writer.database.transaction(begin: "BEGIN IMMEDIATE", body)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job = WriteJob(
+                run: { db in
+                    let value = try await body(db)
+                    return { continuation.resume(returning: value) }
+                },
+                fail: { continuation.resume(throwing: $0) }
+            )
+            let startDrain = queue.withLock { state -> Bool in
+                state.pending.append(job)
+                guard !state.draining else { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain { Task { await self.drain() } }
         }
     }
+
+    /// Writes waiting for the writer, and whether a drain task is running.
+    private struct WriteQueue {
+        var pending: [WriteJob] = []
+        var draining = false
+    }
+
+    /// One queued write: `run` performs it and returns what answers the caller after COMMIT; `fail` answers with an error.
+    private struct WriteJob: Sendable {
+        let run: @Sendable (any SQLDatabase) async throws -> @Sendable () -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    /// Runs queued writes in groups until none are left.
+    private func drain() async {
+        while true {
+            let group = queue.withLock { state -> [WriteJob] in
+                let group = Array(state.pending.prefix(Self.maximumGroup))
+                state.pending.removeFirst(group.count)
+                if group.isEmpty { state.draining = false }
+                return group
+            }
+            if group.isEmpty { return }
+            await commit(group)
+        }
+    }
+
+    private func commit(_ group: [WriteJob]) async {
+        await writer.lock.lock()
+        await run(group, on: writer.database)
+        await writer.lock.unlock()
+    }
+
+    private func run(_ group: [WriteJob], on db: any SQLDatabase) async {
+        do {
+            // IMMEDIATE takes the write lock up front so two processes never deadlock upgrading a read lock.
+            try await db.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            for job in group { job.fail(error) }
+            return
+        }
+        var answers: [@Sendable () -> Void] = []
+        var succeeded: [WriteJob] = []
+        if group.count == 1, let job = group.first {
+            do {
+                answers.append(try await job.run(db))
+                succeeded.append(job)
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                job.fail(error)
+                return
+            }
+        } else {
+            for job in group {
+                do {
+                    try await db.raw("SAVEPOINT grouped_write").run()
+                    let answer = try await job.run(db)
+                    try await db.raw("RELEASE grouped_write").run()
+                    answers.append(answer)
+                    succeeded.append(job)
+                } catch {
+                    try? await db.raw("ROLLBACK TO grouped_write").run()
+                    try? await db.raw("RELEASE grouped_write").run()
+                    job.fail(error)
+                }
+            }
+        }
+        do {
+            try await db.raw("COMMIT").run()
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            for job in succeeded { job.fail(error) }
+            return
+        }
+        writesCommitted.add(succeeded.count, ordering: .relaxed)
+        transactionsCommitted.add(1, ordering: .relaxed)
+        for answer in answers { answer() }
+    }
+
+    /// The most writes one transaction carries.
+    private static let maximumGroup = 64
 
     func close() async {
         for handle in readers + [writer] {

@@ -27,27 +27,21 @@ public enum OutboxRepository {
     /// Attempts before a message is marked failed.
     public static let maxAttempts = 5
 
-    /// Queues the reminders for a new booking: the fasting and ride-home instructions 48 h before and a reminder 24 h before.
-    public static func enqueueReminders(for booking: Booking, now: Date, clinicID: String, on db: any SQLDatabase) async throws {
+    /// Queues the clinic's reminders for a new booking (`ClinicPolicy.schedule.reminders`: by default the fasting and ride-home
+    /// instructions 48 h before and a reminder 24 h before, DESIGN DEFAULTS).
+    public static func enqueueReminders(
+        for booking: Booking, reminders: [ReminderTemplate], now: Date, clinicID: String, on db: any SQLDatabase
+    ) async throws {
         guard let patient = try await PatientRepository.find(id: booking.patientID, clinicID: clinicID, on: db) else { return }
         let d = patient.demographics
         let (channel, recipient): (String, String?) = d.email.map { ("email", $0) } ?? ("sms", d.phone)
         guard let recipient, !recipient.isEmpty else { return }
         let when = ISO8601DateFormatter().string(from: booking.slot.start)
-        let messages: [(String, TimeInterval, String, String)] = [
-            (
-                "fasting-and-escort", 48 * 3600, "Before your treatment",
-                "Please do not eat for 2 hours before your session, and arrange for someone to take you home: you must not drive until the next day. Session: \(when)."
-            ),
-            (
-                "appointment-reminder", 24 * 3600, "Appointment reminder",
-                "Reminder: your treatment session is at \(when). Reply or call the clinic to change it."
-            ),
-        ]
-        for (kind, lead, subject, body) in messages {
+        for reminder in reminders {
             try await enqueue(
-                patient: booking.patientID, kind: kind, channel: channel, recipient: recipient, subject: subject, body: body,
-                dueAt: max(now, booking.slot.start.addingTimeInterval(-lead)), now: now, clinicID: clinicID, on: db)
+                patient: booking.patientID, kind: reminder.kind, channel: channel, recipient: recipient, subject: reminder.subject,
+                body: reminder.text(when: when), dueAt: max(now, booking.slot.start.addingTimeInterval(-Double(reminder.hoursBefore) * 3600)),
+                now: now, clinicID: clinicID, on: db)
         }
     }
 

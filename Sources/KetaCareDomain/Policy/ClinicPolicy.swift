@@ -126,5 +126,6 @@ extension ClinicPolicy {
             try check("planTemplates[\(index)]") { try template.validate() }
         }
         try check("questionnaireSchedule") { try questionnaireSchedule.validate() }
+        try check("schedule") { try schedule.validate() }
     }
 }

@@ -10,6 +10,10 @@ public struct SchedulePolicy: Codable, Sendable, Equatable {
     public var escortSeverity: Sourced<BookingSeverity>
     /// How many days ahead a course proposal searches before giving up.
     public var proposalSearchDays: Sourced<Int>
+    /// Hours chairs and nurses are available until a roster exists.
+    public var openingHours: OpeningHours
+    /// Messages queued for the patient before each booked session.
+    public var reminders: [ReminderTemplate]
 
     /// Creates a schedule policy.
     public init(
@@ -17,13 +21,49 @@ public struct SchedulePolicy: Codable, Sendable, Equatable {
         weeklyWindowDays: Sourced<Int>,
         maxConcurrentSessionsPerNurse: Sourced<Int>,
         escortSeverity: Sourced<BookingSeverity>,
-        proposalSearchDays: Sourced<Int>
+        proposalSearchDays: Sourced<Int>,
+        openingHours: OpeningHours = .seed,
+        reminders: [ReminderTemplate] = ReminderTemplate.seeds
     ) {
         self.minSpacing = minSpacing
         self.weeklyWindowDays = weeklyWindowDays
         self.maxConcurrentSessionsPerNurse = maxConcurrentSessionsPerNurse
         self.escortSeverity = escortSeverity
         self.proposalSearchDays = proposalSearchDays
+        self.openingHours = openingHours
+        self.reminders = reminders
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case minSpacing, weeklyWindowDays, maxConcurrentSessionsPerNurse, escortSeverity, proposalSearchDays, openingHours, reminders
+    }
+
+    /// Decodes a stored policy; areas added after it was saved (opening hours, reminders) take their seeds.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minSpacing = try c.decode(SpacingRule.self, forKey: .minSpacing)
+        weeklyWindowDays = try c.decode(Sourced<Int>.self, forKey: .weeklyWindowDays)
+        maxConcurrentSessionsPerNurse = try c.decode(Sourced<Int>.self, forKey: .maxConcurrentSessionsPerNurse)
+        escortSeverity = try c.decode(Sourced<BookingSeverity>.self, forKey: .escortSeverity)
+        proposalSearchDays = try c.decode(Sourced<Int>.self, forKey: .proposalSearchDays)
+        openingHours = try c.decodeIfPresent(OpeningHours.self, forKey: .openingHours) ?? .seed
+        reminders = try c.decodeIfPresent([ReminderTemplate].self, forKey: .reminders) ?? ReminderTemplate.seeds
+    }
+
+    /// The first problem in the opening hours or the reminders, naming its field.
+    public func validate() throws(ValidationError) {
+        do {
+            try openingHours.validate()
+        } catch {
+            throw ValidationError(field: "openingHours.\(error.field)", message: error.message)
+        }
+        for (index, reminder) in reminders.enumerated() {
+            do {
+                try reminder.validate()
+            } catch {
+                throw ValidationError(field: "reminders[\(index)].\(error.field)", message: error.message)
+            }
+        }
     }
 
     /// The shipped values.

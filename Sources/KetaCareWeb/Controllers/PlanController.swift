@@ -276,7 +276,8 @@ struct PlanController {
                 from: from.addingTimeInterval(-14 * 86_400), to: from.addingTimeInterval(70 * 86_400), clinicID: clinicID, on: db)
             let chairs = try await BookingRepository.chairs(clinicID: clinicID, on: db).map(\.id)
             let nurses = try await BookingRepository.nurses(clinicID: clinicID, on: db)
-            let availability = try await BookingRepository.availability(around: from, calendar: calendar, clinicID: clinicID, on: db)
+            let availability = try await BookingRepository.availability(
+                around: from, hours: ClinicHours(policy.schedule.openingHours), calendar: calendar, clinicID: clinicID, on: db)
             let proposals = CourseProposal.propose(
                 plan: plan, startingFrom: calendar.startOfDay(for: from.addingTimeInterval(86_400)), preferredWeekdays: weekdays, time: time,
                 chairs: chairs, nurses: nurses, existing: existing.map(\.booking).filter(\.isActive), availability: availability,
@@ -356,7 +357,8 @@ struct PlanController {
                     route: plan.route)
                 let (booking, problems) = try await BookingRepository.book(
                     slot, plan: plan, note: note, by: actor, now: now, calendar: calendar, policy: policy.schedule, clinicID: clinicID, on: db)
-                try await OutboxRepository.enqueueReminders(for: booking.booking, now: now, clinicID: clinicID, on: db)
+                try await OutboxRepository.enqueueReminders(
+                    for: booking.booking, reminders: policy.schedule.reminders, now: now, clinicID: clinicID, on: db)
                 done.append(booking)
                 warnings += problems.map(\.code.rawValue)
             }
