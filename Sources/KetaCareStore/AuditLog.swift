@@ -62,31 +62,36 @@ public enum AuditLog {
     /// is already exclusive), so concurrent instances append one after another and the chain never forks.
     public static func append(_ events: [AuditEvent], clinicID: String, on db: any SQLDatabase) async throws {
         guard !events.isEmpty else { return }
-        try await db.update("audit_head").set(SQLColumn("seq"), to: SQLColumn("seq")).where("clinic_id", .equal, SQLBind(clinicID)).run()
-        guard let head = try await db.select().columns("seq", "hash").from("audit_head").where("clinic_id", .equal, SQLBind(clinicID)).first()
+        // One round trip locks the head row and reads it (UPDATE … RETURNING, on SQLite ≥ 3.35 and PostgreSQL alike).
+        guard
+            let head = try await db.update("audit_head").set(SQLColumn("seq"), to: SQLColumn("seq"))
+                .where("clinic_id", .equal, SQLBind(clinicID)).returning("seq", "hash").first()
         else {
             throw MigrationError(description: "clinic \(clinicID) has no audit chain head; run `ketacare migrate`")
         }
         var sequence = try head.decode(column: "seq", as: Int64.self)
         var previous = try head.decode(column: "hash", as: String.self)
-        for var event in events {
-            sequence += 1
-            event.sequence = sequence
-            event.previousHash = previous
-            event.hash = sha256Hex(event.chainInput)
-            try await db.insert(into: "audit_events")
+        // One INSERT per 1,000 events (SQLite allows 32,766 parameters; 14 per row).
+        for start in stride(from: 0, to: events.count, by: 1_000) {
+            let insert = db.insert(into: "audit_events")
                 .columns(
                     "clinic_id", "seq", "occurred_at", "actor", "role", "action", "resource_type", "resource_id", "patient_id",
                     "client_address", "outcome", "detail", "prev_hash", "hash"
                 )
-                .values(
+            for var event in events[start..<min(start + 1_000, events.count)] {
+                sequence += 1
+                event.sequence = sequence
+                event.previousHash = previous
+                event.hash = sha256Hex(event.chainInput)
+                insert.values(
                     SQLBind(clinicID), SQLBind(sequence), SQLBind(AuditEvent.milliseconds(event.occurredAt)), SQLBind(event.actor),
                     SQLBind(event.role), SQLBind(event.action), SQLBind(event.resourceType), SQLBind(event.resourceID),
                     SQLBind(event.patientID), SQLBind(event.clientAddress), SQLBind(event.outcome.rawValue), SQLBind(event.detail),
                     SQLBind(event.previousHash), SQLBind(event.hash)
                 )
-                .run()
-            previous = event.hash
+                previous = event.hash
+            }
+            try await insert.run()
         }
         try await db.update("audit_head").set("seq", to: SQLBind(sequence)).set("hash", to: SQLBind(previous))
             .where("clinic_id", .equal, SQLBind(clinicID)).run()

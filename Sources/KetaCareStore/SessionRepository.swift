@@ -391,19 +391,17 @@ public enum SessionRepository {
         clinicID: String, on db: any SQLDatabase
     ) async throws -> String {
         let id = newID()
-        // Entries are numbered per session, so the timeline keeps the order they were written in even within one millisecond.
-        let last =
-            try await db.select().column(SQLFunction("MAX", args: SQLColumn("seq")), as: "s").from("session_events")
-            .where("session_id", .equal, SQLBind(session.id)).first(decodingColumn: "s", as: Int64?.self) ?? nil
-        try await db.insert(into: "session_events")
-            .columns(
-                "id", "clinic_id", "session_id", "patient_id", "seq", "kind", "occurred_at", "recorded_at", "recorded_by", "role", "payload_json"
-            )
-            .values(
-                SQLBind(id), SQLBind(clinicID), SQLBind(session.id), SQLBind(session.patientID.rawValue), SQLBind((last ?? 0) + 1), SQLBind(kind),
-                SQLBind(Timestamps.ms(occurredAt)), SQLBind(Timestamps.ms(recordedAt ?? occurredAt)), SQLBind(actor), SQLBind(role.rawValue),
-                SQLBind(try json(payload))
-            ).run()
+        // Entries are numbered per session, so the timeline keeps the order they were written in even within one millisecond;
+        // the number is taken in the INSERT itself (one round trip; the session row's compare-and-swap serialises writers).
+        try await db.raw(
+            """
+            INSERT INTO session_events (id, clinic_id, session_id, patient_id, seq, kind, occurred_at, recorded_at, recorded_by, role, payload_json)
+            SELECT \(bind: id), \(bind: clinicID), \(bind: session.id), \(bind: session.patientID.rawValue), COALESCE(MAX(seq), 0) + 1, \(bind: kind),
+                \(bind: Timestamps.ms(occurredAt)), \(bind: Timestamps.ms(recordedAt ?? occurredAt)), \(bind: actor), \(bind: role.rawValue),
+                \(bind: try json(payload))
+            FROM session_events WHERE session_id = \(bind: session.id)
+            """
+        ).run()
         return id
     }
 
