@@ -314,5 +314,15 @@ enum Schema {
                 "DROP INDEX outcome_summaries_cohort",
             ]
         },
+        Migration(version: 9, name: "dose orders can be withdrawn before dosing and ordered again") { _ in
+            [
+                "ALTER TABLE dose_orders ADD COLUMN withdrawn_at BIGINT",
+                "ALTER TABLE dose_orders ADD COLUMN withdrawn_by TEXT",
+                "ALTER TABLE dose_orders ADD COLUMN withdraw_reason TEXT",
+                "DROP INDEX dose_orders_session",
+                "CREATE UNIQUE INDEX dose_orders_current ON dose_orders (session_id) WHERE withdrawn_at IS NULL",
+                "CREATE INDEX dose_orders_session ON dose_orders (session_id)",
+            ]
+        },
     ]
 }

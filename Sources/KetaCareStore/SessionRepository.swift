@@ -296,7 +296,9 @@ public enum SessionRepository {
     /// The session with its order, timeline, alerts and adverse events.
     public static func load(id: String, clinicID: String, on db: any SQLDatabase) async throws -> SessionFile {
         let session = try await require(id: id, clinicID: clinicID, on: db)
-        let order = try await db.select().column("*").from("dose_orders").where("session_id", .equal, SQLBind(id)).first().map(decodeOrder)
+        // The current order; withdrawn ones stay in the table and on the timeline.
+        let order = try await db.select().column("*").from("dose_orders").where("session_id", .equal, SQLBind(id))
+            .where("withdrawn_at", .is, SQLLiteral.null).first().map(decodeOrder)
         let events = try await db.select().column("*").from("session_events").where("session_id", .equal, SQLBind(id))
             .orderBy("seq").all().map { row in
                 SessionEvent(
@@ -325,7 +327,7 @@ public enum SessionRepository {
             )
             .where(SQLColumn("clinic_id", table: "s"), .equal, SQLBind(clinicID)).where(
                 SQLColumn("administered_mg", table: "s"), .isNot, SQLLiteral.null
-            )
+            ).where(SQLColumn("withdrawn_at", table: "o"), .is, SQLLiteral.null)
             .all()
         return try rows.compactMap { row in
             guard let mg = Decimal(string: try row.decode(column: "administered_mg", as: String.self)),
@@ -521,6 +523,14 @@ public enum SessionRepository {
         try await db.update("dose_orders").set("verified_by", to: SQLBind(actor)).set("verified_role", to: SQLBind(role.rawValue))
             .set("verified_at", to: SQLBind(Timestamps.ms(now))).where("id", .equal, SQLBind(order.id)).run()
         return verified
+    }
+
+    /// Withdraws the current order before dosing (a prescriber corrects it); the row is kept with who, when and why.
+    public static func withdrawOrder(
+        _ order: StoredDoseOrder, reason: String, by actor: String, now: Date, on db: any SQLDatabase
+    ) async throws {
+        try await db.update("dose_orders").set("withdrawn_at", to: SQLBind(Timestamps.ms(now))).set("withdrawn_by", to: SQLBind(actor))
+            .set("withdraw_reason", to: SQLBind(reason)).where("id", .equal, SQLBind(order.id)).where("withdrawn_at", .is, SQLLiteral.null).run()
     }
 
     // MARK: - Adverse events

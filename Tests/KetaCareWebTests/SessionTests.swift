@@ -5,6 +5,7 @@ import KetaCareDomain
 import KetaCareStore
 import KetaCareWeb
 import NIOCore
+import SQLKit
 import Testing
 
 @Suite("Treatment sessions over HTTP: order, double check, pre-dose checks, vitals, alerts, discharge, signature (issue #5)")
@@ -244,6 +245,59 @@ struct SessionTests {
             (status, body) = try await client.json(.post, "\(s)/order", token: doctor, body: #"{"dose_mg_per_kg":0.5,"bogus":1}"#)
             #expect(status == .badRequest)
             #expect(errorField(body) == "bogus")
+        }
+    }
+
+    @Test("A prescriber withdraws an order before dosing with a reason and orders again; the withdrawn order stays on record")
+    func withdrawAndReorder() async throws {
+        let clock = TestClock()
+        clock.advance(by: Self.noonToday().timeIntervalSince(clock.now))
+        try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
+            let nurse = try await client.token("nurse.kim")
+            let doctor = try await client.token("dr.patel")
+            let patient = try await Self.patient(store, "KC-000007")
+            try await Self.reweigh(client, store, patient: patient, token: nurse)
+            let (_, created) = try await client.json(.post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"iv"}"#)
+            let id = try #require(created["id"] as? String)
+            let s = "/api/v1/sessions/\(id)"
+            var (status, body) = try await client.json(
+                .post, "\(s)/order", token: doctor, body: #"{"dose_mg_per_kg":0.5,"concentration_mg_per_ml":1,"infusion_min":40}"#)
+            #expect(status == .created)
+            let first = try #require(body["id"] as? String)
+
+            (status, body) = try await client.json(.post, "\(s)/order/withdraw", token: doctor, body: #"{"reason":"  "}"#)
+            #expect(status == .unprocessableContent || status == .badRequest)
+            #expect(errorField(body) == "reason")
+            (status, _) = try await client.json(.post, "\(s)/order/withdraw", token: nurse, body: #"{"reason":"typo"}"#)
+            #expect(status == .forbidden)
+            (status, body) = try await client.json(.post, "\(s)/order/withdraw", token: doctor, body: #"{"reason":"wrong concentration"}"#)
+            #expect(status == .ok, "\(body)")
+            #expect(body["withdrawn"] as? Bool == true && body["id"] as? String == first)
+            (status, body) = try await client.json(.post, "\(s)/order/withdraw", token: doctor, body: #"{"reason":"again"}"#)
+            #expect(status == .unprocessableContent)
+            #expect(errorField(body) == "order")
+
+            (status, body) = try await client.json(
+                .post, "\(s)/order", token: doctor, body: #"{"dose_mg_per_kg":0.5,"concentration_mg_per_ml":10,"infusion_min":40}"#)
+            #expect(status == .created, "\(body)")
+            let second = try #require(body["id"] as? String)
+            #expect(second != first)
+            (status, body) = try await client.json(.post, "\(s)/order/verify", token: nurse)
+            #expect(status == .ok)
+
+            // Both orders are kept; only the second is current, and the timeline says who withdrew which and why.
+            let clinicID = store.clinicID
+            let rows = try await store.database.read { db in
+                try await db.select().columns("id", "withdrawn_by", "withdraw_reason").from("dose_orders").where("session_id", .equal, SQLBind(id))
+                    .all()
+            }
+            #expect(rows.count == 2)
+            let withdrawn = try rows.filter { try $0.decode(column: "withdrawn_by", as: String?.self) != nil }
+            #expect(try withdrawn.map { try $0.decode(column: "id", as: String.self) } == [first])
+            #expect(try withdrawn.first?.decode(column: "withdraw_reason", as: String.self) == "wrong concentration")
+            let file = try await store.database.read { db in try await SessionRepository.load(id: id, clinicID: clinicID, on: db) }
+            #expect(file.order?.id == second && file.order?.isVerified == true)
+            #expect(file.events.contains { $0.kind == SessionEventKind.order && $0.payloadJSON.contains("wrong concentration") })
         }
     }
 }

@@ -241,6 +241,9 @@ extension SessionController {
         let state = file.session.state
         let locked = file.session.isSigned
         values["can_order"] = matrix.allows(role, .orderDose) && file.order == nil && !state.isTerminal && file.session.dosingStart == nil
+        values["can_withdraw"] =
+            matrix.allows(role, .orderDose) && file.order != nil && file.session.dosingStart == nil
+            && (state == .checkedIn || state == .preDoseChecks)
         values["can_verify"] =
             matrix.allows(role, .verifyDose) && file.order.map { !$0.isVerified && $0.orderedBy != context.auditContext.actor } == true
         values["can_run"] = matrix.allows(role, .runSession) && !locked
@@ -359,6 +362,11 @@ extension SessionController {
     @Sendable func verifyFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try sessionID(context)
         return try await formAction(context, anchor: "order") { _ in _ = try await verifyOrder(id, context: context) }
+    }
+
+    @Sendable func withdrawFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "order") { form in _ = try await withdrawOrder(id, reason: form["reason"], context: context) }
     }
 
     @Sendable func checksFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -557,6 +565,18 @@ extension SessionController {
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         try jsonObject(orderValues(try await verifyOrder(try sessionID(context), context: context)))
+    }
+
+    struct WithdrawInput: Decodable, Sendable {
+        var reason: String?
+        static let keys: Set<String> = ["reason"]
+    }
+
+    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let input = try decode(WithdrawInput.self, keys: WithdrawInput.keys, context: context)
+        var body = orderValues(try await withdrawOrder(try sessionID(context), reason: input.reason, context: context))
+        body["withdrawn"] = true
+        return try jsonObject(body)
     }
 
     @Sendable func checks(_ request: Request, context: AppRequestContext) async throws -> Response {

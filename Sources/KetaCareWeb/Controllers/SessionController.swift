@@ -22,6 +22,7 @@ struct SessionController {
         routes.get("/sessions/:id/print", .readPatient, printView)
         routes.post("/sessions/:id/order", .orderDose, orderFromForm)
         routes.post("/sessions/:id/order/verify", .verifyDose, verifyFromForm)
+        routes.post("/sessions/:id/order/withdraw", .orderDose, withdrawFromForm)
         routes.post("/sessions/:id/checks", .runSession, checksFromForm)
         routes.post("/sessions/:id/vitals", .runSession, vitalsFromForm)
         routes.post("/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledgeFromForm)
@@ -38,6 +39,7 @@ struct SessionController {
         routes.get("/api/v1/sessions/:id/pk", .readPatient, pk)
         routes.post("/api/v1/sessions/:id/order", .orderDose, order)
         routes.post("/api/v1/sessions/:id/order/verify", .verifyDose, verify)
+        routes.post("/api/v1/sessions/:id/order/withdraw", .orderDose, withdraw)
         routes.put("/api/v1/sessions/:id/checks", .runSession, checks)
         routes.post("/api/v1/sessions/:id/vitals", .runSession, vitals)
         routes.post("/api/v1/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledge)
@@ -252,6 +254,30 @@ struct SessionController {
                 at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
             try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
             return (verified, "verified")
+        }
+    }
+
+    /// Withdraws the current order before dosing starts, with a reason, so the prescriber can order again; the withdrawn
+    /// order stays on record and on the timeline. A verified order can be withdrawn too (the new one needs its own check).
+    func withdrawOrder(_ id: String, reason: String?, context: AppRequestContext) async throws -> StoredDoseOrder {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.order.withdraw", context: context) { session, _, now, db in
+            let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
+            guard let order = file.order else { throw Self.refuse("order", "there is no current dose order to withdraw") }
+            guard session.dosingStart == nil, session.state == .checkedIn || session.state == .preDoseChecks else {
+                throw Self.refuse("state", "an order can be withdrawn only before dosing starts; the session is \(session.state.name)")
+            }
+            let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !why.isEmpty, why.count <= 500 else {
+                throw SessionError(.missing, field: "reason", message: "reason is required (1–500 characters): why the order is withdrawn")
+            }
+            try await SessionRepository.withdrawOrder(order, reason: why, by: who.username, now: now, on: db)
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.order, payload: NotePayload(note: "dose order withdrawn (\(order.doseMg) mg)", reason: why),
+                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (order, "withdrawn")
         }
     }
 
