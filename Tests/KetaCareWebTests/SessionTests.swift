@@ -37,6 +37,27 @@ struct SessionTests {
 
     static func version(_ body: [String: Any]) -> Int { body["version"] as? Int ?? -1 }
 
+    /// A fresh weight and an IV session checked in for the demo patient `mrn`, at noon today: the nurse's and the prescriber's
+    /// tokens, the session id and its API path.
+    static func withIVSession(
+        _ mrn: String,
+        _ body:
+            @Sendable (_ client: any TestClientProtocol, _ store: Store, _ nurse: String, _ doctor: String, _ id: String, _ path: String)
+            async throws -> Void
+    ) async throws {
+        let clock = TestClock()
+        clock.advance(by: noonToday().timeIntervalSince(clock.now))
+        try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
+            let nurse = try await client.token("nurse.kim")
+            let doctor = try await client.token("dr.patel")
+            let patient = try await Self.patient(store, mrn)
+            try await Self.reweigh(client, store, patient: patient, token: nurse)
+            let (_, created) = try await client.json(.post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"iv"}"#)
+            let id = try #require(created["id"] as? String)
+            try await body(client, store, nurse, doctor, id, "/api/v1/sessions/\(id)")
+        }
+    }
+
     @Test(
         "A whole IV session: stale weight refused, double check by a second clinician, checks gate dosing, a stop-dosing alert, refused early discharge, discharge, signed and locked"
     )
@@ -214,15 +235,7 @@ struct SessionTests {
 
     @Test("Dose limits: beyond a soft limit needs a reason, beyond a hard limit is blocked naming the limit (DOMAIN.md §4.8)")
     func doseLimits() async throws {
-        let clock = TestClock()
-        clock.advance(by: Self.noonToday().timeIntervalSince(clock.now))
-        try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
-            let nurse = try await client.token("nurse.kim")
-            let doctor = try await client.token("dr.patel")
-            let patient = try await Self.patient(store, "KC-000006")
-            try await Self.reweigh(client, store, patient: patient, token: nurse)
-            let (_, created) = try await client.json(.post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"iv"}"#)
-            let s = "/api/v1/sessions/\(try #require(created["id"] as? String))"
+        try await Self.withIVSession("KC-000006") { client, _, _, doctor, _, s in
             var (status, body) = try await client.json(
                 .post, "\(s)/order", token: doctor, body: #"{"dose_mg_per_kg":1.2,"concentration_mg_per_ml":1,"infusion_min":40}"#)
             #expect(status == .unprocessableContent)
@@ -250,16 +263,7 @@ struct SessionTests {
 
     @Test("A prescriber withdraws an order before dosing with a reason and orders again; the withdrawn order stays on record")
     func withdrawAndReorder() async throws {
-        let clock = TestClock()
-        clock.advance(by: Self.noonToday().timeIntervalSince(clock.now))
-        try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
-            let nurse = try await client.token("nurse.kim")
-            let doctor = try await client.token("dr.patel")
-            let patient = try await Self.patient(store, "KC-000007")
-            try await Self.reweigh(client, store, patient: patient, token: nurse)
-            let (_, created) = try await client.json(.post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"iv"}"#)
-            let id = try #require(created["id"] as? String)
-            let s = "/api/v1/sessions/\(id)"
+        try await Self.withIVSession("KC-000007") { client, store, nurse, doctor, id, s in
             var (status, body) = try await client.json(
                 .post, "\(s)/order", token: doctor, body: #"{"dose_mg_per_kg":0.5,"concentration_mg_per_ml":1,"infusion_min":40}"#)
             #expect(status == .created)
