@@ -314,6 +314,17 @@ enum Schema {
                 "DROP INDEX outcome_summaries_cohort",
             ]
         },
+        Migration(version: 8, name: "long-term safety watch: bladder and cognition check-ins") { _ in
+            [
+                """
+                CREATE TABLE safety_check_ins (
+                    id TEXT PRIMARY KEY, clinic_id TEXT NOT NULL, patient_id TEXT NOT NULL REFERENCES patients(id), kind TEXT NOT NULL,
+                    completed_at BIGINT NOT NULL, completed_by TEXT NOT NULL, recorded_at BIGINT NOT NULL, recorded_by TEXT NOT NULL,
+                    role TEXT NOT NULL, has_flag BIGINT NOT NULL, check_in_json TEXT NOT NULL)
+                """,
+                "CREATE INDEX safety_check_ins_patient ON safety_check_ins (clinic_id, patient_id, kind, completed_at)",
+            ]
+        },
         Migration(version: 9, name: "dose orders can be withdrawn before dosing and ordered again") { _ in
             [
                 "ALTER TABLE dose_orders ADD COLUMN withdrawn_at BIGINT",

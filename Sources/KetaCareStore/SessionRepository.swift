@@ -132,6 +132,7 @@ public enum SessionEventKind {
     public static let vitals = "vitals"
     public static let assessment = "assessment"
     public static let sideEffects = "side_effects"
+    public static let rescueMedication = "rescue_medication"
     public static let infusion = "infusion"
     public static let administration = "administration"
     public static let checks = "checks"

@@ -51,6 +51,7 @@ public func buildRouter(
     IntakeController(dependencies: dependencies, assessments: assessments).register(routes)
     OutcomesController(dependencies: dependencies, catalog: catalog).register(routes)
     SessionController(dependencies: dependencies).register(routes)
+    CheckInController(dependencies: dependencies).register(routes)
     return (router, routes.specs)
 }
 

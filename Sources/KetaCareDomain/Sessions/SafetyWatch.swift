@@ -81,14 +81,37 @@ public struct SafetyWatchPolicy: Codable, Sendable, Equatable {
     public var bladderCheckInDays: Sourced<Int>
     /// Days between cognition check-ins.
     public var cognitionCheckInDays: Sourced<Int>
+    /// The questions each check-in asks.
+    public var checkInQuestions: [CheckInQuestion]
 
     /// Creates the settings.
-    public init(windowDays: [Int], thresholds: [WatchThreshold], bladderCheckInDays: Sourced<Int>, cognitionCheckInDays: Sourced<Int>) {
+    public init(
+        windowDays: [Int], thresholds: [WatchThreshold], bladderCheckInDays: Sourced<Int>, cognitionCheckInDays: Sourced<Int>,
+        checkInQuestions: [CheckInQuestion] = CheckInQuestion.seed
+    ) {
         self.windowDays = windowDays
         self.thresholds = thresholds
         self.bladderCheckInDays = bladderCheckInDays
         self.cognitionCheckInDays = cognitionCheckInDays
+        self.checkInQuestions = checkInQuestions
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case windowDays, thresholds, bladderCheckInDays, cognitionCheckInDays, checkInQuestions
+    }
+
+    /// Decodes stored settings; the check-in questions, added later, take the seed when a stored policy predates them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        windowDays = try c.decode([Int].self, forKey: .windowDays)
+        thresholds = try c.decode([WatchThreshold].self, forKey: .thresholds)
+        bladderCheckInDays = try c.decode(Sourced<Int>.self, forKey: .bladderCheckInDays)
+        cognitionCheckInDays = try c.decode(Sourced<Int>.self, forKey: .cognitionCheckInDays)
+        checkInQuestions = try c.decodeIfPresent([CheckInQuestion].self, forKey: .checkInQuestions) ?? CheckInQuestion.seed
+    }
+
+    /// The questions of one check-in, in order.
+    public func questions(for kind: CheckInKind) -> [CheckInQuestion] { checkInQuestions.filter { $0.kind == kind } }
 
     /// The interval for a check-in kind.
     public func interval(for kind: CheckInKind) -> Int {

@@ -19,6 +19,8 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
     public var assessments: AssessmentPolicy
     /// The side-effect checklist.
     public var sideEffects: [SideEffectItem]
+    /// Rescue medications: routes, common drugs, dose ceilings.
+    public var rescueMedications: RescueMedicationPolicy
     /// Discharge rules (DOMAIN.md §7).
     public var discharge: DischargePolicy
     /// Adverse-event reporting duties (DOMAIN.md §8.5).
@@ -31,8 +33,9 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
     /// Creates a session policy.
     public init(
         transitionRoles: Sourced<[Role]>, plausibility: VitalPlausibility, alerts: [VitalThreshold<AlertLevel>], preDose: PreDosePolicy,
-        monitoring: MonitoringPolicy, assessments: AssessmentPolicy, sideEffects: [SideEffectItem], discharge: DischargePolicy,
-        reporting: [ReportingRule], safetyWatch: SafetyWatchPolicy, remsEnabled: Sourced<Bool>
+        monitoring: MonitoringPolicy, assessments: AssessmentPolicy, sideEffects: [SideEffectItem],
+        rescueMedications: RescueMedicationPolicy = .seed, discharge: DischargePolicy, reporting: [ReportingRule],
+        safetyWatch: SafetyWatchPolicy, remsEnabled: Sourced<Bool>
     ) {
         self.transitionRoles = transitionRoles
         self.plausibility = plausibility
@@ -41,6 +44,7 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         self.monitoring = monitoring
         self.assessments = assessments
         self.sideEffects = sideEffects
+        self.rescueMedications = rescueMedications
         self.discharge = discharge
         self.reporting = reporting
         self.safetyWatch = safetyWatch
@@ -48,8 +52,8 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case transitionRoles, plausibility, alerts, preDose, monitoring, assessments, sideEffects, discharge, reporting, safetyWatch,
-            remsEnabled
+        case transitionRoles, plausibility, alerts, preDose, monitoring, assessments, sideEffects, rescueMedications, discharge, reporting,
+            safetyWatch, remsEnabled
     }
 
     /// Decodes a stored policy; a missing field takes its seed value.
@@ -63,6 +67,7 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         monitoring = try c.decodeIfPresent(MonitoringPolicy.self, forKey: .monitoring) ?? seed.monitoring
         assessments = try c.decodeIfPresent(AssessmentPolicy.self, forKey: .assessments) ?? seed.assessments
         sideEffects = try c.decodeIfPresent([SideEffectItem].self, forKey: .sideEffects) ?? seed.sideEffects
+        rescueMedications = try c.decodeIfPresent(RescueMedicationPolicy.self, forKey: .rescueMedications) ?? seed.rescueMedications
         discharge = try c.decodeIfPresent(DischargePolicy.self, forKey: .discharge) ?? seed.discharge
         reporting = try c.decodeIfPresent([ReportingRule].self, forKey: .reporting) ?? seed.reporting
         safetyWatch = try c.decodeIfPresent(SafetyWatchPolicy.self, forKey: .safetyWatch) ?? seed.safetyWatch
@@ -78,6 +83,7 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         monitoring: .seed,
         assessments: .seed,
         sideEffects: SideEffectItem.seed,
+        rescueMedications: .seed,
         discharge: .seed,
         reporting: ReportingRule.seed,
         safetyWatch: .seed,

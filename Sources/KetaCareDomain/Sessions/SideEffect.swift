@@ -71,31 +71,88 @@ extension [SideEffectItem] {
     }
 }
 
-/// A rescue medication given during the session (issue #5), e.g. ondansetron for nausea, a benzodiazepine for emergence.
-public struct RescueMedication: Codable, Sendable, Equatable {
-    /// The drug's name as given.
-    public var drug: String
-    /// The amount, in mg.
-    public var dose: Milligrams
-    /// The route (`iv`, `po`, `im`, `sl`).
-    public var route: String
-    /// Why it was given (`nausea`, `emergence_reaction`).
-    public var indication: String
-    /// When.
-    public var givenAt: Date
-    /// Who gave it (staff identifier).
-    public var givenBy: String
+/// How bad a ticked side effect was, as the nurse judged it (DESIGN DEFAULT three-step scale; CTCAE grading is for adverse events).
+public enum SideEffectSeverity: String, Codable, Sendable, CaseIterable {
+    /// Noticed; no treatment needed.
+    case mild
+    /// Troubling; may need a rescue medication.
+    case moderate
+    /// Disabling, or the session had to change.
+    case severe
+}
 
-    /// A validated record: names non-blank, the dose above zero.
-    public init(drug: String, dose: Milligrams, route: String, indication: String, givenAt: Date, givenBy: String) throws(SessionError) {
-        self.drug = try SessionError.requireText(drug, field: "drug", what: "the rescue drug's name")
-        guard dose.value > 0 else {
-            throw SessionError(.outOfRange, field: "dose_mg", message: "dose_mg must be greater than 0 mg; got \(dose.value) mg")
+/// One ticked item of a side-effect check.
+public struct TickedSideEffect: Codable, Sendable, Equatable {
+    /// The checklist code.
+    public var code: String
+    /// The label the nurse saw (kept, so the record reads the same after the clinic renames an item).
+    public var label: String
+    /// How bad, if said.
+    public var severity: SideEffectSeverity?
+
+    /// Creates an entry.
+    public init(code: String, label: String, severity: SideEffectSeverity? = nil) {
+        self.code = code
+        self.label = label
+        self.severity = severity
+    }
+}
+
+/// A side-effect check at the chair (issue #5): the ticked items with their severities and a note. No ticked item is an explicit
+/// "none" entry, not a missing one.
+public struct SideEffectCheck: Codable, Sendable, Equatable {
+    /// What was ticked, in the order given.
+    public var ticked: [TickedSideEffect]
+    /// A free-text note, if any.
+    public var note: String?
+
+    /// The longest note accepted.
+    public static let maxNoteLength = 1000
+
+    /// Creates a check.
+    public init(ticked: [TickedSideEffect], note: String?) {
+        self.ticked = ticked
+        self.note = note
+    }
+
+    /// Whether the check recorded no side effects.
+    public var isNone: Bool { ticked.isEmpty }
+}
+
+extension [SideEffectItem] {
+    /// A validated check from the ticked codes, their severities by code and a note; errors name the API field (`side_effects[1]`,
+    /// `severities.vomiting`, `note`) and list what is allowed.
+    public func check(ticked codes: [String], severities: [String: String], note: String?) throws(SessionError) -> SideEffectCheck {
+        var ticked: [TickedSideEffect] = []
+        for (index, code) in codes.enumerated() {
+            let field = "side_effects[\(index)]"
+            guard let item = first(where: { $0.code == code }) else {
+                throw SessionError(
+                    .outOfRange, field: field, message: "\(field) must be one of \(map(\.code).joined(separator: ", ")); got '\(code)'")
+            }
+            guard !ticked.contains(where: { $0.code == code }) else {
+                throw SessionError(.inconsistent, field: field, message: "\(field) lists '\(code)' twice")
+            }
+            ticked.append(TickedSideEffect(code: item.code, label: item.label))
         }
-        self.dose = dose
-        self.route = try SessionError.requireText(route, field: "route", what: "the route given")
-        self.indication = try SessionError.requireText(indication, field: "indication", what: "why it was given")
-        self.givenAt = givenAt
-        self.givenBy = try SessionError.requireText(givenBy, field: "given_by", what: "who gave it")
+        for key in severities.keys.sorted() {
+            let field = "severities.\(key)"
+            guard let index = ticked.firstIndex(where: { $0.code == key }) else {
+                throw SessionError(.inconsistent, field: field, message: "\(field) is given but '\(key)' is not ticked in side_effects")
+            }
+            let text = severities[key]!.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            guard let severity = SideEffectSeverity(rawValue: text) else {
+                let allowed = SideEffectSeverity.allCases.map(\.rawValue).joined(separator: ", ")
+                throw SessionError(.outOfRange, field: field, message: "\(field) must be one of \(allowed); got '\(text)'")
+            }
+            ticked[index].severity = severity
+        }
+        let text = note?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard text.count <= SideEffectCheck.maxNoteLength else {
+            throw SessionError(
+                .outOfRange, field: "note", message: "note must be at most \(SideEffectCheck.maxNoteLength) characters; got \(text.count)")
+        }
+        return SideEffectCheck(ticked: ticked, note: text.isEmpty ? nil : text)
     }
 }

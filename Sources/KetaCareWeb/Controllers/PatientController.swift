@@ -88,6 +88,8 @@ struct PatientController {
         let treatment: TreatmentData
         /// Treatment sessions, newest first (issue #5).
         let sessions: [TreatmentSession]
+        /// Bladder and cognition check-ins, newest first (issue #5 safety watch).
+        let checkIns: [StoredCheckIn]
     }
 
     struct TreatmentData: Sendable {
@@ -130,11 +132,12 @@ struct PatientController {
                 intake: intake, screening: try await IntakeRepository.currentScreening(of: id, clinicID: clinicID, on: db), consents: consents,
                 consentStatus: statuses, plans: plans, bookings: try await BookingRepository.bookings(of: id, clinicID: clinicID, on: db))
             let sessions = try await SessionRepository.list(patient: id, clinicID: clinicID, on: db)
+            let checkIns = try await CheckInRepository.list(patient: id, clinicID: clinicID, on: db)
             return Audited(
                 ChartData(
                     patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts,
                     policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers, treatment: treatment,
-                    sessions: sessions
+                    sessions: sessions, checkIns: checkIns
                 ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
@@ -335,7 +338,8 @@ struct PatientController {
         let treatment = TreatmentSummary.values(
             data.treatment, policy: data.policy, patientID: p.id, role: role, matrix: dependencies.matrix, pages: pages)
         let sessions = SessionController.chartSection(
-            data.sessions, policy: data.policy, now: dependencies.now(), pages: pages, canRun: dependencies.matrix.allows(role, .runSession))
+            data.sessions, checkIns: data.checkIns, patientID: p.id, policy: data.policy, now: dependencies.now(), pages: pages,
+            canRun: dependencies.matrix.allows(role, .runSession), canCheckIn: dependencies.matrix.allows(role, .recordAssessment))
         return values.merging(treatment) { a, _ in a }.merging(assessments) { a, _ in a }.merging(sessions) { a, _ in a }
     }
 

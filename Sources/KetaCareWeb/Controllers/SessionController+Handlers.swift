@@ -61,6 +61,12 @@ extension SessionController {
             return "\(p.instrument == "moaas" ? "MOAA/S" : "CADSS") \(p.score) (\(p.phase.replacingOccurrences(of: "_", with: "-")))"
         case SessionEventKind.checks:
             return "pre-dose checks confirmed"
+        case SessionEventKind.sideEffects:
+            guard let check = try? event.payload(SideEffectCheck.self) else { return event.kind }
+            return "side effects: \(Self.sideEffectsText(check))" + (check.note.map { " — \($0)" } ?? "")
+        case SessionEventKind.rescueMedication:
+            guard let given = try? event.payload(RescueMedication.self) else { return event.kind }
+            return "rescue medication: \(Self.rescueText(given)), given by \(given.givenBy)"
         case SessionEventKind.discharge:
             guard let d = try? event.payload(DischargeDecision.self) else { return event.kind }
             return d.override.map { "ready for discharge by prescriber override: \($0.reason)" } ?? "discharge criteria met"
@@ -71,6 +77,39 @@ extension SessionController {
             if let reason = p.reason { line += " — \(reason)" }
             return line
         }
+    }
+
+    /// "none", or "Nausea (mild), Vomiting".
+    static func sideEffectsText(_ check: SideEffectCheck) -> String {
+        check.isNone ? "none" : check.ticked.map { $0.label + ($0.severity.map { " (\($0.rawValue))" } ?? "") }.joined(separator: ", ")
+    }
+
+    /// "ondansetron 4 mg iv (nausea)".
+    static func rescueText(_ given: RescueMedication) -> String {
+        "\(given.drug) \(given.dose.value) mg \(given.route)" + (given.indication.map { " (\($0))" } ?? "")
+    }
+
+    func sideEffectValues(id: String, at: Date, by: String, _ check: SideEffectCheck) -> [String: Any] {
+        var row: [String: Any] = [
+            "id": id, "at": iso(at), "time": clock(at), "by": by, "is_none": check.isNone,
+            "text": Self.sideEffectsText(check),
+            "side_effects": check.ticked.map { t -> [String: Any] in
+                var item: [String: Any] = ["code": t.code, "label": t.label]
+                if let severity = t.severity { item["severity"] = severity.rawValue }
+                return item
+            },
+        ]
+        if let note = check.note { row["note"] = note }
+        return row
+    }
+
+    func rescueValues(id: String, _ given: RescueMedication) -> [String: Any] {
+        var row: [String: Any] = [
+            "id": id, "drug": given.drug, "dose_mg": given.dose.value.approximateDoubleValue, "dose_text": "\(given.dose.value) mg",
+            "route": given.route, "given_at": iso(given.givenAt), "time": clock(given.givenAt), "given_by": given.givenBy,
+        ]
+        if let indication = given.indication { row["indication"] = indication }
+        return row
     }
 
     /// Everything about the session as JSON-ready values (snake_case keys; numbers as numbers, dates as ISO 8601 strings).
@@ -150,6 +189,16 @@ extension SessionController {
                 "label": p.instrument == "moaas" ? "MOAA/S" : "CADSS", "score": p.score, "phase": p.phase,
             ]
         }
+        let sideEffectChecks = file.events.filter { $0.kind == SessionEventKind.sideEffects }.compactMap { e in
+            (try? e.payload(SideEffectCheck.self)).map { sideEffectValues(id: e.id, at: e.occurredAt, by: e.recordedBy, $0) }
+        }
+        values["side_effect_checks"] = sideEffectChecks
+        values["has_side_effect_checks"] = !sideEffectChecks.isEmpty
+        let rescue = file.events.filter { $0.kind == SessionEventKind.rescueMedication }.compactMap { e in
+            (try? e.payload(RescueMedication.self)).map { rescueValues(id: e.id, $0) }
+        }
+        values["rescue_medications"] = rescue
+        values["has_rescue_medications"] = !rescue.isEmpty
         values["adverse_events"] = file.adverseEvents.map { stored -> [String: Any] in
             let e = stored.event
             return [
@@ -255,7 +304,16 @@ extension SessionController {
         values["is_active"] = !state.isTerminal
         values["is_in_session"] = [.dosing, .monitoring, .recovery, .readyForDischarge].contains(state)
         values["is_ivish"] = file.session.route == .intravenous || file.session.route == .intravenousEsketamine
-        values["side_effect_items"] = policy.sessions.sideEffects.map { ["code": $0.code, "label": $0.label] }
+        values["side_effect_items"] = policy.sessions.sideEffects.map { item -> [String: Any] in
+            var row: [String: Any] = ["code": item.code, "label": item.label]
+            if let level = item.alertLevel { row["alert_level"] = level.rawValue }
+            return row
+        }
+        values["severity_options"] = SideEffectSeverity.allCases.map { ["value": $0.rawValue] }
+        values["rescue_drugs"] = policy.sessions.rescueMedications.drugs.map {
+            ["name": $0.name, "indication": $0.indication, "max_dose_mg": "\($0.maxDoseMg)"]
+        }
+        values["rescue_routes"] = policy.sessions.rescueMedications.routes.value.map { ["value": $0] }
         values["grades"] = (1...5).map { ["value": $0, "label": "Grade \($0): \((try? CTCAEGrade($0))?.definition ?? "")"] }
         values["seriousness_options"] = SeriousnessCriterion.allCases.map { ["value": $0.rawValue] }
         values["action_options"] = AdverseEventAction.allCases.map { ["value": $0.rawValue] }
@@ -422,6 +480,41 @@ extension SessionController {
                 term: form["term"] ?? "", grade: try Self.requireInt(form, "grade"), seriousness: serious, relatedness: form["relatedness"],
                 expected: form["expected"].map { $0 != "false" }, action: form["action"], treatment: form["treatment"], outcome: form["outcome"])
             _ = try await recordAdverseEvent(id, input, context: context)
+        }
+    }
+
+    /// The side-effect form: a `side_effect_<code>` box per checklist item, a `severity_<code>` choice beside each, a `none` box.
+    @Sendable func sideEffectsFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formActionRedirecting(
+            context, anchor: "side-effects",
+            { form -> String? in
+                let prefix = "side_effect_"
+                let ticked = form.keys.filter { $0.hasPrefix(prefix) && Self.flag(form, $0) }.map { String($0.dropFirst(prefix.count)) }.sorted()
+                let isNone = Self.flag(form, "none")
+                if ticked.isEmpty && !isNone {
+                    throw SessionError(.missing, field: "side_effects", message: "tick the side effects seen, or None")
+                }
+                if !ticked.isEmpty && isNone {
+                    throw SessionError(.inconsistent, field: "none", message: "None is ticked together with side effects; tick one or the other")
+                }
+                var severities: [String: String] = [:]
+                for code in ticked { if let severity = form["severity_\(code)"], !severity.isEmpty { severities[code] = severity } }
+                let input = SideEffectsInput(side_effects: ticked, severities: severities, note: form["note"])
+                let result = try await recordSideEffects(id, input, context: context)
+                return result.alerts.isEmpty ? nil : "alerts"
+            })
+    }
+
+    @Sendable func rescueMedicationFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "rescue-medications") { form in
+            guard let dose = try Self.double(form, "dose_mg") else {
+                throw SessionError(.missing, field: "dose_mg", message: "dose_mg is required: the amount given, in mg")
+            }
+            let input = RescueMedicationInput(
+                drug: form["drug"] ?? "", dose_mg: dose, route: form["route"] ?? "", indication: form["indication"], given_at: nil)
+            _ = try await recordRescueMedication(id, input, context: context)
         }
     }
 
@@ -633,6 +726,27 @@ extension SessionController {
                     return row
                 },
             ], status: .created)
+    }
+
+    @Sendable func sideEffects(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        let input = try decode(SideEffectsInput.self, keys: SideEffectsInput.keys, context: context)
+        let result = try await recordSideEffects(id, input, context: context)
+        var body = sideEffectValues(id: result.eventID, at: result.recordedAt, by: context.auditContext.actor, result.check)
+        body["version"] = result.version
+        body["alerts"] = result.alerts.map { a -> [String: Any] in
+            ["id": a.id, "key": a.key, "level": a.level.rawValue, "threshold": a.threshold, "action": a.action]
+        }
+        return try jsonObject(body, status: .created)
+    }
+
+    @Sendable func rescueMedication(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        let result = try await recordRescueMedication(
+            id, try decode(RescueMedicationInput.self, keys: RescueMedicationInput.keys, context: context), context: context)
+        var body = rescueValues(id: result.eventID, result.medication)
+        body["version"] = result.version
+        return try jsonObject(body, status: .created)
     }
 
     @Sendable func infusion(_ request: Request, context: AppRequestContext) async throws -> Response {

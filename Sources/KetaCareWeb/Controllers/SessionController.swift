@@ -28,6 +28,8 @@ struct SessionController {
         routes.post("/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledgeFromForm)
         routes.post("/sessions/:id/assessments", .runSession, assessmentFromForm)
         routes.post("/sessions/:id/adverse-events", .runSession, adverseEventFromForm)
+        routes.post("/sessions/:id/side-effects", .runSession, sideEffectsFromForm)
+        routes.post("/sessions/:id/rescue-medications", .runSession, rescueMedicationFromForm)
         routes.post("/sessions/:id/infusion", .runSession, infusionFromForm)
         routes.post("/sessions/:id/transitions", .runSession, transitionFromForm)
         routes.post("/sessions/:id/discharge", .runSession, dischargeFromForm)
@@ -45,6 +47,8 @@ struct SessionController {
         routes.post("/api/v1/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledge)
         routes.post("/api/v1/sessions/:id/assessments", .runSession, assessment)
         routes.post("/api/v1/sessions/:id/adverse-events", .runSession, adverseEvent)
+        routes.post("/api/v1/sessions/:id/side-effects", .runSession, sideEffects)
+        routes.post("/api/v1/sessions/:id/rescue-medications", .runSession, rescueMedication)
         routes.post("/api/v1/sessions/:id/infusion", .runSession, infusion)
         routes.post("/api/v1/sessions/:id/transitions", .runSession, transition)
         routes.post("/api/v1/sessions/:id/discharge", .runSession, discharge)
@@ -104,6 +108,24 @@ struct SessionController {
         var treatment: String?
         var outcome: String?
         static let keys: Set<String> = ["term", "grade", "seriousness", "relatedness", "expected", "action", "treatment", "outcome"]
+    }
+
+    /// A side-effect check: the ticked checklist codes (an empty list is an explicit "none"), severities by code, a note.
+    struct SideEffectsInput: Decodable, Sendable {
+        var side_effects: [String]
+        var severities: [String: String]?
+        var note: String?
+        static let keys: Set<String> = ["side_effects", "severities", "note"]
+    }
+
+    /// A rescue medication given; `given_at` (ISO 8601) defaults to now.
+    struct RescueMedicationInput: Decodable, Sendable {
+        var drug: String
+        var dose_mg: Double
+        var route: String
+        var indication: String?
+        var given_at: String?
+        static let keys: Set<String> = ["drug", "dose_mg", "route", "indication", "given_at"]
     }
 
     struct DischargeInput: Decodable, Sendable {
@@ -437,6 +459,77 @@ struct SessionController {
             try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
             return (stored, "grade=\(event.grade.value) serious=\(event.isSerious)")
         }
+    }
+
+    struct SideEffectsResult: Sendable {
+        let eventID: String
+        let check: SideEffectCheck
+        let alerts: [StoredSessionAlert]
+        let recordedAt: Date
+        let version: Int
+    }
+
+    /// Records a side-effect check; ticked items that carry an alert level raise session alerts (DOMAIN.md §6.5: vomiting, crisis
+    /// symptoms, emergence reactions), open until acknowledged like any other.
+    func recordSideEffects(_ id: String, _ input: SideEffectsInput, context: AppRequestContext) async throws -> SideEffectsResult {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.side_effects", context: context) { session, policy, now, db in
+            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
+            let items = policy.sessions.sideEffects
+            let check = try items.check(ticked: input.side_effects, severities: input.severities ?? [:], note: input.note)
+            let raised = try items.alerts(forTicked: check.ticked.map(\.code))
+            let eventID = try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.sideEffects, payload: check, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+            let alerts = try await SessionRepository.insertAlerts(raised, session: session, eventID: eventID, now: now, clinicID: clinicID, on: db)
+            let saved = try await SessionRepository.save(
+                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (
+                SideEffectsResult(eventID: eventID, check: check, alerts: alerts, recordedAt: now, version: saved.version),
+                "side_effects=\(check.ticked.count) alerts=\(alerts.count)"
+            )
+        }
+    }
+
+    struct RescueMedicationResult: Sendable {
+        let eventID: String
+        let medication: RescueMedication
+        let version: Int
+    }
+
+    /// Records a rescue medication given, on the timeline at the time it was given (the record keeps when it was entered too).
+    func recordRescueMedication(_ id: String, _ input: RescueMedicationInput, context: AppRequestContext) async throws -> RescueMedicationResult {
+        let who = clinician(context)
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.rescue_medication", context: context) { session, policy, now, db in
+            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
+            var givenAt = now
+            if let text = input.given_at?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let at = Self.parseISO(text) else {
+                    throw SessionError(.outOfRange, field: "given_at", message: "given_at must be an ISO 8601 date-time; got '\(text)'")
+                }
+                guard at >= session.createdAt, at <= now else {
+                    throw SessionError(
+                        .outOfRange, field: "given_at",
+                        message: "given_at must be between check-in (\(Format.iso(session.createdAt))) and now (\(Format.iso(now)))")
+                }
+                givenAt = at
+            }
+            let medication = try RescueMedication(
+                drug: input.drug, dose: Milligrams(Self.decimal(input.dose_mg)), route: input.route, indication: input.indication,
+                givenAt: givenAt, givenBy: who.username, policy: policy.sessions.rescueMedications)
+            let eventID = try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.rescueMedication, payload: medication, at: givenAt, by: who.username, role: who.role,
+                recordedAt: now, clinicID: clinicID, on: db)
+            let saved = try await SessionRepository.save(
+                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
+            return (RescueMedicationResult(eventID: eventID, medication: medication, version: saved.version), "route=\(medication.route)")
+        }
+    }
+
+    /// An ISO 8601 date-time, with or without fractional seconds.
+    static func parseISO(_ text: String) -> Date? {
+        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
 
     func recordInfusion(_ id: String, action: String, context: AppRequestContext) async throws -> TreatmentSession {
