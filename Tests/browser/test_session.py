@@ -1,7 +1,8 @@
 """A whole IV ketamine session at the chair (issue #5): the prescriber orders 0.5 mg/kg from the chart weight (a stale weight
 is refused first), a second clinician verifies, the nurse confirms the pre-dose checks and vitals, starts dosing, sees the
 vitals countdown, records a stop-threshold blood pressure and acknowledges the alert with the action taken, rates MOAA/S and
-CADSS, records an adverse event with its CTCAE grade; early discharge is refused, a prescriber overrides with a reason, the
+CADSS, records an adverse event with its CTCAE grade, ticks vomiting on the side-effect checklist (a warning to acknowledge) and
+records the rescue antiemetic; early discharge is refused, a prescriber overrides with a reason, the
 patient is discharged, the record is signed and locked, and the print view fits one page with both charts."""
 
 import base64
@@ -147,6 +148,26 @@ def test_whole_iv_session_at_the_chair(server, driver, shot, artifacts_dir):
     assert_no_error(driver, "adverse event")
     assert "CTCAE grade 1" in driver.find_element(By.ID, "adverse-events").text
 
+    # The side-effect checklist: vomiting (moderate) raises a warning that needs acknowledging; the rescue antiemetic is recorded.
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "se-vomiting"))
+    Select(driver.find_element(By.ID, "se-severity-vomiting")).select_by_value("moderate")
+    click(driver, "record-side-effects")
+    assert_no_error(driver, "side effects")
+    vomiting = [a for a in driver.find_elements(By.CSS_SELECTOR, ".alert-row.open.level-warning") if "Vomiting" in a.text]
+    assert vomiting, driver.find_element(By.ID, "alerts").text
+    alert_id = vomiting[0].get_attribute("id")
+    type_into(driver, "#rm-drug", "ondansetron")
+    type_into(driver, "#rm-dose", "4")
+    Select(driver.find_element(By.ID, "rm-route")).select_by_value("iv")
+    type_into(driver, "#rm-indication", "vomiting")
+    click(driver, "record-rescue")
+    assert_no_error(driver, "rescue medication")
+    assert "ondansetron" in driver.find_element(By.ID, "rescue-table").text
+    type_into(driver, f"#{alert_id} input[name='action_taken']", "Aspiration precautions; ondansetron 4 mg IV given")
+    navigating(driver, lambda: driver.find_element(By.CSS_SELECTOR, f"#{alert_id} .ack-button").click())
+    assert "open" not in driver.find_element(By.ID, alert_id).get_attribute("class").split()
+    assert "Vomiting (moderate)" in driver.find_element(By.ID, "side-effect-table").text
+
     # End of infusion, monitoring, recovery.
     click(driver, "next-state")
     assert state(driver) == "monitoring"
@@ -180,7 +201,7 @@ def test_whole_iv_session_at_the_chair(server, driver, shot, artifacts_dir):
     assert "Signed and locked by dr.patel" in driver.find_element(By.ID, "signed").text
     assert not driver.find_elements(By.ID, "vitals-form"), "a signed record takes no more entries"
     timeline = driver.find_element(By.ID, "timeline").text
-    for entry in ("dose administered", "infusion pause", "prescriber override", "signed and locked"):
+    for entry in ("dose administered", "infusion pause", "side effects: Vomiting", "rescue medication: ondansetron", "prescriber override", "signed and locked"):
         assert entry in timeline, f"timeline lacks {entry!r}"
     shot("signed")
 
@@ -189,6 +210,7 @@ def test_whole_iv_session_at_the_chair(server, driver, shot, artifacts_dir):
     record = driver.find_element(By.ID, "print-record")
     assert record.find_elements(By.CSS_SELECTOR, "svg.vitals-chart") and record.find_elements(By.CSS_SELECTOR, "svg.pk-chart")
     assert "Signed and locked" in driver.find_element(By.ID, "print-signature").text
+    assert "ondansetron 4 mg iv" in driver.find_element(By.ID, "print-rescue").text
     pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69})["data"])
     (artifacts_dir / "session-record.pdf").write_bytes(pdf)
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
