@@ -45,7 +45,8 @@ public final class KetaCareDatabase: Sendable {
 
     /// Runs read-only queries on a snapshot of committed data.
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await backend.read(body)
+        try Self.refuseNesting("read")
+        return try await backend.read(body)
     }
 
     /// Runs `body` in one transaction: everything it writes commits together or not at all.
@@ -57,11 +58,23 @@ public final class KetaCareDatabase: Sendable {
     public func write<T: Sendable>(
         relaxedDurability: Bool = false, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        guard relaxedDurability, kind == .postgres else { return try await backend.write(body) }
+        try Self.refuseNesting("write")
+        let postgresRelaxed = relaxedDurability && kind == .postgres
         return try await backend.write { db in
-            try await db.raw("SET LOCAL synchronous_commit TO OFF").run()
-            return try await body(db)
+            if postgresRelaxed { try await db.raw("SET LOCAL synchronous_commit TO OFF").run() }
+            return try await Self.$insideTransaction.withValue(true) { try await body(db) }
         }
+    }
+
+    /// True while a transaction's body runs (in that task and the tasks it starts).
+    @TaskLocal static var insideTransaction = false
+
+    /// A read or write started from inside a transaction's body waits for a second connection while holding the first: on
+    /// PostgreSQL a pool full of such transactions never moves again, and on SQLite a nested write waits for itself. Every
+    /// query of a transaction must use the `db` it was given, so this is refused at once, naming what was attempted.
+    static func refuseNesting(_ what: String) throws {
+        guard insideTransaction else { return }
+        throw NestedDatabaseAccess(description: "a database \(what) was started inside a transaction; use the transaction's own connection")
     }
 
     /// On SQLite, the writes committed and the transactions that carried them since opening (group commit); nil on PostgreSQL.
@@ -103,6 +116,11 @@ extension SQLDatabase {
             throw error
         }
     }
+}
+
+/// A read or write started from inside another transaction's body (see ``KetaCareDatabase/refuseNesting(_:)``).
+public struct NestedDatabaseAccess: Error, CustomStringConvertible {
+    public let description: String
 }
 
 // MARK: - SQLite

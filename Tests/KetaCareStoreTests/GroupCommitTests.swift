@@ -59,4 +59,19 @@ struct GroupCommitTests {
             try await store.database.write { db in try await db.raw("DROP TABLE \(unsafeRaw: table)").run() }
         }
     }
+
+    @Test("A read or write started inside a transaction is refused at once instead of waiting for a second connection")
+    func nestedAccessIsRefused() async throws {
+        try await TestStores.each { store in
+            let database = store.database
+            await #expect(throws: NestedDatabaseAccess.self) {
+                try await database.write { _ in try await database.read { db in try await db.raw("SELECT 1 AS one").run() } }
+            }
+            await #expect(throws: NestedDatabaseAccess.self) {
+                try await database.write { _ in try await database.write { db in try await db.raw("SELECT 1 AS one").run() } }
+            }
+            // Outside a transaction both still work.
+            try await database.read { db in try await db.raw("SELECT 1 AS one").run() }
+        }
+    }
 }
