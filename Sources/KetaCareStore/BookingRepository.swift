@@ -31,39 +31,6 @@ public struct BookingFacts: Sendable, Equatable {
     public var escortRecorded: Bool
 }
 
-/// Opening hours of chairs and nurses until a roster exists (`ClinicPolicy.schedule.openingHours`).
-public struct ClinicHours: Sendable, Equatable {
-    public var opensAt: Int
-    public var closesAt: Int
-    public var openWeekdays: Set<Int>
-
-    /// The clinic's hours from its policy.
-    public init(_ hours: OpeningHours) {
-        opensAt = hours.opensAtHour
-        closesAt = hours.closesAtHour
-        openWeekdays = Set(hours.weekdays)
-    }
-
-    /// Opening intervals for every day from `start` to `end`.
-    public func intervals(from start: Date, to end: Date, calendar: Calendar) -> [DateInterval] {
-        var out: [DateInterval] = []
-        var day = calendar.startOfDay(for: start)
-        while day < end {
-            if openWeekdays.contains(calendar.component(.weekday, from: day)),
-                let open = calendar.date(bySettingHour: opensAt, minute: 0, second: 0, of: day),
-                let close = closesAt == 24
-                    ? calendar.date(byAdding: .day, value: 1, to: day)
-                    : calendar.date(bySettingHour: closesAt, minute: 0, second: 0, of: day)
-            {
-                out.append(DateInterval(start: open, end: close))
-            }
-            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
-            day = next
-        }
-        return out
-    }
-}
-
 /// Treatment chairs, bookings, reschedules and cancellations (with history), check-in.
 public enum BookingRepository {
     /// The clinic's chairs; four are created on first use (`chair-1` … `chair-4`).
@@ -84,9 +51,9 @@ public enum BookingRepository {
         try await UserRepository.list(clinicID: clinicID, on: db).filter { $0.role == .nurse && !$0.isDisabled }.map { NurseID($0.username) }
     }
 
-    /// Chair and nurse availability around `slot` (clinic hours for now).
+    /// Chair and nurse availability around `slot`: the clinic's opening hours (`ClinicPolicy.schedule.openingHours`) until a roster exists.
     public static func availability(
-        around start: Date, days: Int = 70, hours: ClinicHours, calendar: Calendar, clinicID: String, on db: any SQLDatabase
+        around start: Date, days: Int = 70, hours: OpeningHours, calendar: Calendar, clinicID: String, on db: any SQLDatabase
     ) async throws -> ResourceAvailability {
         let from = start.addingTimeInterval(-86_400)
         let open = hours.intervals(from: from, to: start.addingTimeInterval(Double(days) * 86_400), calendar: calendar)
@@ -159,7 +126,7 @@ public enum BookingRepository {
         )
         .map(\.booking).filter(\.isActive)
         let availability = try await availability(
-            around: slot.start, days: 2, hours: ClinicHours(policy.openingHours), calendar: calendar, clinicID: clinicID, on: db)
+            around: slot.start, days: 2, hours: policy.openingHours, calendar: calendar, clinicID: clinicID, on: db)
         return BookingCheck.evaluate(
             proposed: slot, plan: plan, existingBookings: existing, availability: availability, isEligible: facts.isEligible,
             hasConsentForRoute: facts.hasConsentForRoute, escortRecorded: facts.escortRecorded, policy: policy, calendar: calendar,

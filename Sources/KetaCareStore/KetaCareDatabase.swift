@@ -77,12 +77,6 @@ public final class KetaCareDatabase: Sendable {
         throw NestedDatabaseAccess(description: "a database \(what) was started inside a transaction; use the transaction's own connection")
     }
 
-    /// On SQLite, the writes committed and the transactions that carried them since opening (group commit); nil on PostgreSQL.
-    public var groupCommitCounts: (writes: Int, transactions: Int)? {
-        guard let sqlite = backend as? SQLiteBackend else { return nil }
-        return (sqlite.writesCommitted.load(ordering: .relaxed), sqlite.transactionsCommitted.load(ordering: .relaxed))
-    }
-
     /// Whether the database answers a trivial query.
     public func ping() async -> Bool {
         (try? await read { db in try await db.raw("SELECT 1 AS ok").first() != nil }) ?? false
@@ -136,9 +130,6 @@ private final class SQLiteBackend: DatabaseBackend {
     private let readers: [SQLiteHandle]
     private let nextReader = Atomic<Int>(0)
     private let queue = Mutex(WriteQueue())
-    /// Writes answered and transactions committed since opening (their ratio is the mean group size).
-    let writesCommitted = Atomic<Int>(0)
-    let transactionsCommitted = Atomic<Int>(0)
 
     private init(writer: SQLiteHandle, readers: [SQLiteHandle]) {
         self.writer = writer
@@ -246,42 +237,35 @@ private final class SQLiteBackend: DatabaseBackend {
             for job in group { job.fail(error) }
             return
         }
-        var answers: [@Sendable () -> Void] = []
-        var succeeded: [WriteJob] = []
-        if group.count == 1, let job = group.first {
+        // Each job that ran, with what answers its caller once COMMIT has succeeded.
+        var done: [(job: WriteJob, answer: @Sendable () -> Void)] = []
+        for job in group {
+            // A lone write needs no savepoint: its failure rolls back the whole transaction.
+            let alone = group.count == 1
             do {
-                answers.append(try await job.run(db))
-                succeeded.append(job)
+                if !alone { try await db.raw("SAVEPOINT grouped_write").run() }
+                let answer = try await job.run(db)
+                if !alone { try await db.raw("RELEASE grouped_write").run() }
+                done.append((job, answer))
             } catch {
-                try? await db.raw("ROLLBACK").run()
-                job.fail(error)
-                return
-            }
-        } else {
-            for job in group {
-                do {
-                    try await db.raw("SAVEPOINT grouped_write").run()
-                    let answer = try await job.run(db)
-                    try await db.raw("RELEASE grouped_write").run()
-                    answers.append(answer)
-                    succeeded.append(job)
-                } catch {
+                if alone {
+                    try? await db.raw("ROLLBACK").run()
+                } else {
                     try? await db.raw("ROLLBACK TO grouped_write").run()
                     try? await db.raw("RELEASE grouped_write").run()
-                    job.fail(error)
                 }
+                job.fail(error)
+                if alone { return }
             }
         }
         do {
             try await db.raw("COMMIT").run()
         } catch {
             try? await db.raw("ROLLBACK").run()
-            for job in succeeded { job.fail(error) }
+            for (job, _) in done { job.fail(error) }
             return
         }
-        writesCommitted.add(succeeded.count, ordering: .relaxed)
-        transactionsCommitted.add(1, ordering: .relaxed)
-        for answer in answers { answer() }
+        for (_, answer) in done { answer() }
     }
 
     /// The most writes one transaction carries.

@@ -294,12 +294,16 @@ public enum SessionRepository {
             .where("patient_id", .equal, SQLBind(patient.rawValue)).orderBy("created_at", .descending).limit(500).all().map(decodeSession)
     }
 
+    /// The session's current dose order; withdrawn ones stay in the table and on the timeline.
+    public static func currentOrder(session id: String, on db: any SQLDatabase) async throws -> StoredDoseOrder? {
+        try await db.select().column("*").from("dose_orders").where("session_id", .equal, SQLBind(id))
+            .where("withdrawn_at", .is, SQLLiteral.null).first().map(decodeOrder)
+    }
+
     /// The session with its order, timeline, alerts and adverse events.
     public static func load(id: String, clinicID: String, on db: any SQLDatabase) async throws -> SessionFile {
         let session = try await require(id: id, clinicID: clinicID, on: db)
-        // The current order; withdrawn ones stay in the table and on the timeline.
-        let order = try await db.select().column("*").from("dose_orders").where("session_id", .equal, SQLBind(id))
-            .where("withdrawn_at", .is, SQLLiteral.null).first().map(decodeOrder)
+        let order = try await currentOrder(session: id, on: db)
         let events = try await db.select().column("*").from("session_events").where("session_id", .equal, SQLBind(id))
             .orderBy("seq").all().map { row in
                 SessionEvent(

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Opening hours for chairs and nurses until the clinic keeps a roster: the same hours every open weekday, in clinic time.
 public struct OpeningHours: Codable, Sendable, Equatable {
@@ -21,6 +21,25 @@ public struct OpeningHours: Codable, Sendable, Equatable {
 
     /// Monday–Saturday 07:00–19:00: a DESIGN DEFAULT for the clinic to set.
     public static let seed = OpeningHours(opensAtHour: 7, closesAtHour: 19, weekdays: [2, 3, 4, 5, 6, 7], provenance: .designDefault)
+
+    /// Opening intervals for every day from `start` to `end` in `calendar`'s time zone.
+    public func intervals(from start: Date, to end: Date, calendar: Calendar) -> [DateInterval] {
+        var out: [DateInterval] = []
+        var day = calendar.startOfDay(for: start)
+        while day < end {
+            if weekdays.contains(calendar.component(.weekday, from: day)),
+                let open = calendar.date(bySettingHour: opensAtHour, minute: 0, second: 0, of: day),
+                let close = closesAtHour == 24
+                    ? calendar.date(byAdding: .day, value: 1, to: day)
+                    : calendar.date(bySettingHour: closesAtHour, minute: 0, second: 0, of: day)
+            {
+                out.append(DateInterval(start: open, end: close))
+            }
+            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
+            day = next
+        }
+        return out
+    }
 
     /// The first problem, naming its field.
     public func validate() throws(ValidationError) {

@@ -277,7 +277,7 @@ struct PlanController {
             let chairs = try await BookingRepository.chairs(clinicID: clinicID, on: db).map(\.id)
             let nurses = try await BookingRepository.nurses(clinicID: clinicID, on: db)
             let availability = try await BookingRepository.availability(
-                around: from, hours: ClinicHours(policy.schedule.openingHours), calendar: calendar, clinicID: clinicID, on: db)
+                around: from, hours: policy.schedule.openingHours, calendar: calendar, clinicID: clinicID, on: db)
             let proposals = CourseProposal.propose(
                 plan: plan, startingFrom: calendar.startOfDay(for: from.addingTimeInterval(86_400)), preferredWeekdays: weekdays, time: time,
                 chairs: chairs, nurses: nurses, existing: existing.map(\.booking).filter(\.isActive), availability: availability,

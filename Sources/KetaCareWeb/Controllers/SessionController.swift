@@ -259,8 +259,9 @@ struct SessionController {
         let who = clinician(context)
         let clinicID = store.clinicID
         return try await mutate(id, action: "session.order.verify", context: context) { session, policy, now, db in
-            let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
-            guard let order = file.order else { throw Self.refuse("order", "there is no dose order to verify") }
+            guard let order = try await SessionRepository.currentOrder(session: session.id, on: db) else {
+                throw Self.refuse("order", "there is no dose order to verify")
+            }
             guard !order.isVerified else { throw Self.refuse("order", "the order was already verified by \(order.verifiedBy ?? "someone")") }
             guard session.dosingStart == nil else { throw Self.refuse("state", "the order is verified before dosing starts") }
             // DOMAIN.md §4.8 independent double check: a second clinician, never the one who ordered.
@@ -285,8 +286,9 @@ struct SessionController {
         let who = clinician(context)
         let clinicID = store.clinicID
         return try await mutate(id, action: "session.order.withdraw", context: context) { session, _, now, db in
-            let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
-            guard let order = file.order else { throw Self.refuse("order", "there is no current dose order to withdraw") }
+            guard let order = try await SessionRepository.currentOrder(session: session.id, on: db) else {
+                throw Self.refuse("order", "there is no current dose order to withdraw")
+            }
             guard session.dosingStart == nil, session.state == .checkedIn || session.state == .preDoseChecks else {
                 throw Self.refuse("state", "an order can be withdrawn only before dosing starts; the session is \(session.state.name)")
             }

@@ -80,4 +80,19 @@ struct ClinicMessagesTests {
         #expect(decoded.schedule.reminders == ReminderTemplate.seeds)
         #expect(decoded == ClinicPolicy.seed)
     }
+
+    @Test("opening intervals: open weekdays only, at the clinic's hours, a 24:00 close ends at midnight")
+    func intervals() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        let sunday = try #require(calendar.date(from: DateComponents(year: 2026, month: 11, day: 22)))  // a Sunday
+        let week = OpeningHours.seed.intervals(from: sunday, to: sunday.addingTimeInterval(7 * 86_400), calendar: calendar)
+        #expect(week.count == 6)  // Monday–Saturday
+        #expect(week.first?.start == sunday.addingTimeInterval(86_400 + 7 * 3600))
+        #expect(week.first?.end == sunday.addingTimeInterval(86_400 + 19 * 3600))
+        let late = OpeningHours(opensAtHour: 20, closesAtHour: 24, weekdays: [1], provenance: .designDefault)
+        #expect(
+            late.intervals(from: sunday, to: sunday.addingTimeInterval(86_400), calendar: calendar)
+                == [DateInterval(start: sunday.addingTimeInterval(20 * 3600), end: sunday.addingTimeInterval(86_400))])
+    }
 }
