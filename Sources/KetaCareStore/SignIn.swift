@@ -17,6 +17,10 @@ public struct SignInPolicy: Sendable {
     public var tokenLifetime: TimeInterval = 3600
     /// Last-seen times are written at most this often (saves a write per request).
     public var touchInterval: TimeInterval = 60
+    /// Failed sign-ins from one client address, over every account, before that address is refused for a while.
+    public var maxFailuresPerAddress = 20
+    /// The window those failures are counted in (and how long the address then waits).
+    public var addressWindow: TimeInterval = 15 * 60
 
     /// The shipped settings.
     public init() {}
@@ -44,6 +48,8 @@ public enum SignInResult: Sendable {
     case invalidCredentials
     case locked(until: Date)
     case disabled
+    /// Too many failed sign-ins from this client address: refused before any password is checked.
+    case throttled(retryAfter: TimeInterval)
 }
 
 /// Sign-in, lockout, sessions and sign-out; every attempt is audited.
@@ -71,77 +77,97 @@ public struct Authenticator: Sendable {
     }
 
     /// Checks a username and password, applying the lockout rule, and opens a session on success.
+    ///
+    /// The password is checked first (bcrypt, outside any transaction); then one write transaction locks the user's row,
+    /// re-reads it and decides: a lock or a disabled account is never cleared or bypassed by a late answer, so many
+    /// guesses in flight at once are counted like guesses in a row. Failures also count per client address.
     public func signIn(username rawUsername: String, password: String, kind: SessionKind, clientAddress: String, now: Date) async throws
         -> SignInResult
     {
         let clinicID = store.clinicID
+        let policy = policy
         let username = rawUsername.trimmingCharacters(in: .whitespaces).lowercased()
-        let user = try await store.database.read { db in try await UserRepository.find(username: username, clinicID: clinicID, on: db) }
         let action = kind == .api ? "auth.token" : "auth.login"
+        let bucket = "signin:\(clinicID):\(clientAddress)"
+        let throttled = try await store.database.read { db in
+            try await RateLimiter.isOver(bucket, limit: policy.maxFailuresPerAddress, window: policy.addressWindow, now: now, on: db)
+        }
+        if throttled {
+            try await store.recordEvent(
+                AuditContext(actor: username.isEmpty ? "unknown" : String(username.prefix(64)), role: "-", clientAddress: clientAddress), at: now,
+                action: action, resourceType: "user", outcome: .denied, detail: "too many failed sign-ins from this address"
+            )
+            return .throttled(retryAfter: policy.addressWindow)
+        }
+        let user = try await store.database.read { db in try await UserRepository.find(username: username, clinicID: clinicID, on: db) }
         guard let user else {
             _ = await Passwords.verify(password, hash: Passwords.decoyHash)
-            try await store.recordEvent(
-                AuditContext(actor: "unknown", role: "-", clientAddress: clientAddress), at: now, action: action, resourceType: "user",
-                outcome: .failed, detail: "unknown username"
-            )
+            try await store.database.write { db in
+                let event = AuditEvent(
+                    occurredAt: now, actor: "unknown", role: "-", action: action, resourceType: "user", resourceID: "-", patientID: nil,
+                    clientAddress: clientAddress, outcome: .failed, detail: "unknown username"
+                )
+                try await AuditLog.append([event], clinicID: clinicID, on: db)
+                try await RateLimiter.hit(bucket, window: policy.addressWindow, now: now, on: db)
+            }
             return .invalidCredentials
         }
-        let who = AuditContext(actor: user.username, role: user.role.rawValue, clientAddress: clientAddress)
-        if user.isDisabled {
-            try await store.recordEvent(
-                who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .denied, detail: "disabled")
-            return .disabled
-        }
-        if let until = user.lockedUntil, until > now {
-            try await store.recordEvent(who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .denied, detail: "locked")
-            return .locked(until: until)
-        }
-        guard await Passwords.verify(password, hash: user.passwordHash) else {
-            return try await recordFailure(user: user, who: who, action: action, now: now)
-        }
+        // Checked whatever the account's state, so a locked or disabled account answers in the same time as any other.
+        let passwordMatches = await Passwords.verify(password, hash: user.passwordHash)
         let token = Authenticator.randomToken()
         let csrf = Authenticator.randomToken()
         let expiresAt = now.addingTimeInterval(kind == .api ? policy.tokenLifetime : policy.absoluteTimeout)
-        try await store.audited(who, at: now, action: action, resourceType: "user", resourceID: user.id) { db in
+        return try await store.database.write { db in
+            // A no-op update takes the row lock on PostgreSQL (SQLite has one writer), so the re-read below is the truth.
+            try await db.update("users").set("failed_attempts", to: SQLRaw("failed_attempts")).where("id", .equal, SQLBind(user.id)).run()
+            let current = try await UserRepository.find(id: user.id, on: db) ?? user
+            func audit(_ outcome: AuditOutcome, _ detail: String) async throws {
+                let event = AuditEvent(
+                    occurredAt: now, actor: current.username, role: current.role.rawValue, action: action, resourceType: "user",
+                    resourceID: current.id, patientID: nil, clientAddress: clientAddress, outcome: outcome, detail: detail
+                )
+                try await AuditLog.append([event], clinicID: clinicID, on: db)
+            }
+            let lockedUntil = current.lockedUntil.flatMap { $0 > now ? $0 : nil }
+            if current.isDisabled {
+                try await audit(.denied, "disabled")
+                if !passwordMatches { try await RateLimiter.hit(bucket, window: policy.addressWindow, now: now, on: db) }
+                return .disabled
+            }
+            guard passwordMatches else {
+                try await RateLimiter.hit(bucket, window: policy.addressWindow, now: now, on: db)
+                // A failure never clears a lock: while locked it only counts; after the lock ends counting starts again.
+                let attempts = (current.lockedUntil != nil && lockedUntil == nil ? 0 : current.failedAttempts) + 1
+                let lock = lockedUntil ?? (attempts >= policy.maxFailedAttempts ? now.addingTimeInterval(policy.lockout) : nil)
+                try await db.update("users").set("failed_attempts", to: SQLBind(Int64(min(attempts, 1_000_000))))
+                    .set("locked_until", to: SQLBind(lock.map(Timestamps.ms))).where("id", .equal, SQLBind(current.id)).run()
+                try await audit(.failed, lock == nil ? "wrong password attempt=\(attempts)" : "wrong password; locked")
+                if let lock { return .locked(until: lock) }
+                return .invalidCredentials
+            }
+            if let lockedUntil {
+                try await audit(.denied, "locked")
+                return .locked(until: lockedUntil)
+            }
             try await db.update("users").set("failed_attempts", to: SQLBind(Int64(0))).set("locked_until", to: SQLLiteral.null)
-                .where("id", .equal, SQLBind(user.id)).run()
+                .where("id", .equal, SQLBind(current.id)).run()
             try await db.insert(into: "auth_sessions")
                 .columns("token_hash", "clinic_id", "user_id", "kind", "csrf_token", "created_at", "last_seen_at", "expires_at", "client_address")
                 .values(
-                    SQLBind(Authenticator.tokenHash(token)), SQLBind(clinicID), SQLBind(user.id), SQLBind(kind.rawValue), SQLBind(csrf),
+                    SQLBind(Authenticator.tokenHash(token)), SQLBind(clinicID), SQLBind(current.id), SQLBind(kind.rawValue), SQLBind(csrf),
                     SQLBind(Timestamps.ms(now)), SQLBind(Timestamps.ms(now)), SQLBind(Timestamps.ms(expiresAt)), SQLBind(clientAddress)
                 ).run()
-            return Audited((), resourceID: user.id, detail: kind.rawValue)
-        }
-        return .success(user: user, token: token, csrfToken: csrf, expiresAt: expiresAt)
-    }
-
-    private func recordFailure(user: StaffUser, who: AuditContext, action: String, now: Date) async throws -> SignInResult {
-        let policy = policy
-        let clinicID = store.clinicID
-        return try await store.database.write { db in
-            // Re-read inside the transaction: concurrent attempts from several instances must all count.
-            let current = try await UserRepository.find(id: user.id, on: db) ?? user
-            let lockExpired = current.lockedUntil.map { $0 <= now } ?? false
-            let attempts = (lockExpired ? 0 : current.failedAttempts) + 1
-            let lockUntil = attempts >= policy.maxFailedAttempts ? now.addingTimeInterval(policy.lockout) : nil
-            try await db.update("users").set("failed_attempts", to: SQLBind(Int64(lockUntil == nil ? attempts : 0)))
-                .set("locked_until", to: SQLBind(lockUntil.map(Timestamps.ms))).where("id", .equal, SQLBind(user.id)).run()
-            let event = AuditEvent(
-                occurredAt: now, actor: who.actor, role: who.role, action: action, resourceType: "user", resourceID: user.id, patientID: nil,
-                clientAddress: who.clientAddress, outcome: .failed,
-                detail: lockUntil == nil ? "wrong password attempt=\(attempts)" : "wrong password; locked"
-            )
-            try await AuditLog.append([event], clinicID: clinicID, on: db)
-            if let lockUntil { return .locked(until: lockUntil) }
-            return .invalidCredentials
+            try await audit(.success, kind.rawValue)
+            return .success(user: current, token: token, csrfToken: csrf, expiresAt: expiresAt)
         }
     }
 
     /// The live session for `token`, sliding its idle timer; nil when unknown, expired, idle too long or revoked.
     public func session(token: String, now: Date) async throws -> AuthSession? {
         let hash = Authenticator.tokenHash(token)
-        guard let session = try await store.database.read({ db in try await Self.load(tokenHash: hash, on: db) }) else { return nil }
+        let clinicID = store.clinicID
+        guard let session = try await store.database.read({ db in try await Self.load(tokenHash: hash, clinicID: clinicID, on: db) })
+        else { return nil }
         guard !session.user.isDisabled, session.expiresAt > now else { return nil }
         if session.kind == .browser {
             guard now.timeIntervalSince(session.lastSeenAt) < policy.idleTimeout else { return nil }
@@ -164,7 +190,8 @@ public struct Authenticator: Sendable {
         }
     }
 
-    private static func load(tokenHash: String, on db: any SQLDatabase) async throws -> AuthSession? {
+    /// A token is only good within the clinic it was issued for, even when several clinics share one database.
+    private static func load(tokenHash: String, clinicID: String, on db: any SQLDatabase) async throws -> AuthSession? {
         // One query per request: the session joined to its user.
         guard
             let row = try await db.select()
@@ -178,6 +205,8 @@ public struct Authenticator: Sendable {
                     .equal, SQLColumn("id", table: "u")
                 )
                 .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(tokenHash))
+                .where(SQLColumn("clinic_id", table: "s"), .equal, SQLBind(clinicID))
+                .where(SQLColumn("clinic_id", table: "u"), .equal, SQLBind(clinicID))
                 .where(SQLColumn("revoked_at", table: "s"), .is, SQLLiteral.null)
                 .first()
         else { return nil }

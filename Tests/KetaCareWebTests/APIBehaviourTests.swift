@@ -179,6 +179,8 @@ struct APIBehaviourTests {
         }
     }
 
+    static func message(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["message"] as? String }
+
     @Test func tokenEndpointRefusesWrongPasswordsAndLocks() async throws {
         try await WebHarness.withApp { client, _, _ in
             for _ in 1...4 {
@@ -189,8 +191,16 @@ struct APIBehaviourTests {
             }
             let (fifth, body) = try await client.json(
                 .post, "/api/v1/auth/token", token: nil, body: #"{"username":"nurse.kim","password":"nope-nope-nope"}"#)
-            #expect(fifth.code == 423)
-            #expect(errorCode(body) == "locked")
+            // Issue #11: a locked account answers exactly like an unknown user, so a guesser learns nothing from the lock.
+            let (unknown, unknownBody) = try await client.json(
+                .post, "/api/v1/auth/token", token: nil, body: #"{"username":"no.such.user","password":"nope-nope-nope"}"#)
+            #expect(fifth == .unauthorized && unknown == .unauthorized)
+            #expect(errorCode(body) == "invalid_credentials")
+            #expect(Self.message(body) == Self.message(unknownBody) && Self.message(body) != nil)
+            let (rightButLocked, lockedBody) = try await client.json(
+                .post, "/api/v1/auth/token", token: nil, body: #"{"username":"nurse.kim","password":"ketacare-demo"}"#)
+            #expect(rightButLocked == .unauthorized)
+            #expect(Self.message(lockedBody) == Self.message(unknownBody))
             let (unknownField, ufBody) = try await client.json(
                 .post, "/api/v1/auth/token", token: nil, body: #"{"username":"a","password":"b","otp":1}"#)
             #expect(unknownField == .badRequest)

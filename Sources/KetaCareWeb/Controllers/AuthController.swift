@@ -11,6 +11,12 @@ struct AuthController {
 
     /// A pre-session double-submit cookie protects the sign-in form itself from cross-site posting.
     static let loginCookie = "kc_login"
+    /// The one answer to every refused sign-in (unknown user, wrong password, locked or disabled account).
+    var refusal: String {
+        let policy = dependencies.authenticator.policy
+        return "Wrong username or password, or the account is locked or disabled. \(policy.maxFailedAttempts) wrong passwords lock an account "
+            + "for \(Int(policy.lockout / 60)) minutes; an administrator can unlock it sooner."
+    }
 
     func register(_ routes: RouteRegistrar) {
         routes.get("/login", nil, loginPage)
@@ -65,17 +71,17 @@ struct AuthController {
             response.setCookie(cookie(SessionMiddleware.cookieName, token, maxAge: Int(dependencies.authenticator.policy.absoluteTimeout)))
             response.setCookie(cookie(Self.loginCookie, "", maxAge: 0))
             return response
-        case .invalidCredentials:
-            return renderLogin(context, next: next, username: username, error: "Wrong username or password.", status: .unauthorized)
-        case .locked(let until):
-            return renderLogin(
+        case .invalidCredentials, .locked, .disabled:
+            // One answer for an unknown user, a wrong password, a locked and a disabled account: the page must not tell
+            // a guesser which usernames exist or that a guess hit a locked account.
+            return renderLogin(context, next: next, username: username, error: refusal, status: .unauthorized)
+        case .throttled(let retryAfter):
+            var response = renderLogin(
                 context, next: next, username: username,
-                error:
-                    "This account is locked after repeated failed sign-ins until \(dependencies.pages.dateTime(until)). Ask an administrator if you need access sooner.",
-                status: .forbidden
-            )
-        case .disabled:
-            return renderLogin(context, next: next, username: username, error: "This account is disabled. Ask an administrator.", status: .forbidden)
+                error: "Too many failed sign-ins from this device. Wait \(Int(retryAfter / 60)) minutes, or ask an administrator.",
+                status: .tooManyRequests)
+            response.headers[.retryAfter] = String(Int(retryAfter))
+            return response
         }
     }
 
@@ -108,14 +114,12 @@ struct AuthController {
                 let expiresAt: String
             }
             return try jsonResponse(TokenResponse(token: token, expiresAt: Format.iso(expiresAt)))
-        case .invalidCredentials:
-            throw APIError(.unauthorized, code: "invalid_credentials", message: "wrong username or password")
-        case .locked(let until):
+        case .invalidCredentials, .locked, .disabled:
+            throw APIError(.unauthorized, code: "invalid_credentials", message: refusal)
+        case .throttled(let retryAfter):
             throw APIError(
-                .init(code: 423, reasonPhrase: "Locked"), code: "locked",
-                message: "account locked after repeated failed sign-ins until \(Format.iso(until))")
-        case .disabled:
-            throw APIError(.forbidden, code: "disabled", message: "account disabled")
+                .tooManyRequests, code: "throttled",
+                message: "too many failed sign-ins from this address; retry after \(Int(retryAfter)) seconds")
         }
     }
 }
