@@ -82,7 +82,7 @@ public enum AuditLog {
                 sequence += 1
                 event.sequence = sequence
                 event.previousHash = previous
-                event.hash = sha256Hex(event.chainInput)
+                event.hash = sha256Hex(event.chainInput(clinicID: clinicID))
                 insert.values(
                     SQLBind(clinicID), SQLBind(sequence), SQLBind(AuditEvent.milliseconds(event.occurredAt)), SQLBind(event.actor),
                     SQLBind(event.role), SQLBind(event.action), SQLBind(event.resourceType), SQLBind(event.resourceID),
@@ -126,7 +126,7 @@ public enum AuditLog {
             try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_events")
                 .where("clinic_id", .equal, SQLBind(clinicID)).first(decodingColumn: "n", as: Int64.self) ?? 0
         }
-        var verifier = AuditChainVerifier(hash: sha256Hex)
+        var verifier = AuditChainVerifier(clinicID: clinicID, hash: sha256Hex)
         var after: Int64 = 0
         while true {
             let page = try await database.read { [after] db in
@@ -147,6 +147,11 @@ public enum AuditLog {
             guard headSequence == verifier.verifiedCount else {
                 throw AuditChainBreak(
                     sequence: verifier.verifiedCount + 1, reason: "chain head says \(headSequence) events but \(verifier.verifiedCount) are stored")
+            }
+            // A tail rewritten with a consistent chain of its own still ends on another hash than the head remembers.
+            guard try head.decode(column: "hash", as: String.self) == verifier.lastHash else {
+                throw AuditChainBreak(
+                    sequence: verifier.verifiedCount, reason: "the last event's hash is not the one the chain head recorded (the tail was rewritten)")
             }
         }
         return verifier.verifiedCount

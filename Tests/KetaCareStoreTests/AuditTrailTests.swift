@@ -29,7 +29,8 @@ struct AuditTrailTests {
                 try await db.update("audit_events").set("actor", to: SQLBind("intruder")).where("clinic_id", .equal, SQLBind(clinicID))
                     .where("seq", .equal, SQLBind(Int64(3))).run()
             }
-            await #expect(throws: AuditChainBreak(sequence: 3, reason: "contents do not match its hash (altered after it was written)")) {
+            let reason = "contents do not match its hash (altered after it was written, or moved from another clinic's chain)"
+            await #expect(throws: AuditChainBreak(sequence: 3, reason: reason)) {
                 try await AuditLog.verify(clinicID: clinicID, database: store.database)
             }
         }
@@ -44,6 +45,31 @@ struct AuditTrailTests {
             let clinicID = store.clinicID
             try await store.database.write { db in
                 try await db.delete(from: "audit_events").where("clinic_id", .equal, SQLBind(clinicID)).where("seq", .equal, SQLBind(Int64(4))).run()
+            }
+            await #expect(throws: AuditChainBreak.self) { try await AuditLog.verify(clinicID: clinicID, database: store.database) }
+        }
+    }
+
+    @Test("Issue #11: a tail rewritten as a consistent chain of its own is caught by the head's hash")
+    func detectsRewrittenTail() async throws {
+        try await TestStores.each { store in
+            for _ in 0..<3 {
+                try await store.recordEvent(TestStores.who, at: Date(), action: "test.event", resourceType: "thing", outcome: .success, detail: "")
+            }
+            let clinicID = store.clinicID
+            // Recompute the last event with another actor and a valid hash: only the head still remembers the real one.
+            try await store.database.write { db in
+                let row = try await db.select().column("*").from("audit_events").where("clinic_id", .equal, SQLBind(clinicID))
+                    .where("seq", .equal, SQLBind(Int64(4))).first()
+                let occurred = try row?.decode(column: "occurred_at", as: Int64.self) ?? 0
+                var forged = AuditEvent(
+                    occurredAt: Date(timeIntervalSince1970: Double(occurred) / 1000), actor: "intruder", role: "nurse", action: "test.event",
+                    resourceType: "thing", resourceID: "-", patientID: nil, clientAddress: "127.0.0.1", outcome: .success, detail: "")
+                forged.sequence = 4
+                forged.previousHash = try row?.decode(column: "prev_hash", as: String.self) ?? ""
+                let hash = AuditLog.sha256Hex(forged.chainInput(clinicID: clinicID))
+                try await db.update("audit_events").set("actor", to: SQLBind("intruder")).set("hash", to: SQLBind(hash))
+                    .where("clinic_id", .equal, SQLBind(clinicID)).where("seq", .equal, SQLBind(Int64(4))).run()
             }
             await #expect(throws: AuditChainBreak.self) { try await AuditLog.verify(clinicID: clinicID, database: store.database) }
         }

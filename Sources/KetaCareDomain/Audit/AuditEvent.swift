@@ -63,29 +63,40 @@ public struct AuditEvent: Codable, Sendable, Equatable {
     /// The hash of "nothing before": the first event's previous hash.
     public static let genesisHash = String(repeating: "0", count: 64)
 
-    /// The event's facts in one unambiguous byte form: version tag, then each field length-prefixed.
+    /// The event's facts in one unambiguous byte form: version tag, then each field length-prefixed (v1, without the clinic).
     ///
     /// Time is whole milliseconds since 1970 so it survives a round trip through any database.
-    public var canonicalEncoding: String {
-        let fields: [String] = [
-            String(sequence),
-            String(AuditEvent.milliseconds(occurredAt)),
-            actor, role, action, resourceType, resourceID,
-            patientID ?? "",
-            clientAddress,
-            outcome.rawValue,
-            detail,
-        ]
-        var out = "ketacare-audit-v1"
+    public var canonicalEncoding: String { encoding(tag: "ketacare-audit-v1", leading: []) }
+
+    /// The v2 form: the clinic id comes first, so an event moved to another clinic's chain no longer matches its hash.
+    public func canonicalEncoding(clinicID: String) -> String { encoding(tag: "ketacare-audit-v2", leading: [clinicID]) }
+
+    private func encoding(tag: String, leading: [String]) -> String {
+        let fields: [String] =
+            leading + [
+                String(sequence),
+                String(AuditEvent.milliseconds(occurredAt)),
+                actor, role, action, resourceType, resourceID,
+                patientID ?? "",
+                clientAddress,
+                outcome.rawValue,
+                detail,
+            ]
+        var out = tag
         for field in fields {
             out += "|\(field.utf8.count):\(field)"
         }
         return out
     }
 
-    /// The bytes the chain hashes: the previous hash followed by the canonical encoding.
+    /// The bytes a v1 chain hashed: the previous hash followed by the v1 canonical encoding (events written before v2).
     public var chainInput: String {
         previousHash + "\n" + canonicalEncoding
+    }
+
+    /// The bytes the chain hashes now: the previous hash followed by the v2 encoding, which covers the clinic id.
+    public func chainInput(clinicID: String) -> String {
+        previousHash + "\n" + canonicalEncoding(clinicID: clinicID)
     }
 
     /// Milliseconds since 1970, the stored form of every timestamp.
@@ -109,15 +120,24 @@ public struct AuditChainBreak: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 /// Checks stored events in order against a hash function supplied by the adapter (the domain has no crypto).
+///
+/// Events are hashed in the v2 encoding (which covers the clinic id); a chain that began before v2 may start with v1
+/// events, but once a v2 event is seen every later one must be v2, so nobody can slip a clinic-less event in later.
 public struct AuditChainVerifier: Sendable {
     private var expectedSequence: Int64 = 1
     private var previousHash = AuditEvent.genesisHash
+    private var hasSeenV2 = false
+    private let clinicID: String
     private let hash: @Sendable (String) -> String
 
-    /// Creates a verifier that starts at the genesis of the chain.
-    public init(hash: @escaping @Sendable (String) -> String) {
+    /// Creates a verifier for `clinicID`'s chain that starts at the genesis of the chain.
+    public init(clinicID: String = "", hash: @escaping @Sendable (String) -> String) {
+        self.clinicID = clinicID
         self.hash = hash
     }
+
+    /// The hash of the last verified event (the genesis hash before any), to compare with the stored chain head.
+    public var lastHash: String { previousHash }
 
     /// Checks the next stored event; throws naming the first break.
     public mutating func check(_ event: AuditEvent) throws(AuditChainBreak) {
@@ -127,9 +147,12 @@ public struct AuditChainVerifier: Sendable {
         guard event.previousHash == previousHash else {
             throw AuditChainBreak(sequence: event.sequence, reason: "previous hash does not match the event before it")
         }
-        let recomputed = hash(event.chainInput)
-        guard recomputed == event.hash else {
-            throw AuditChainBreak(sequence: event.sequence, reason: "contents do not match its hash (altered after it was written)")
+        if hash(event.chainInput(clinicID: clinicID)) == event.hash {
+            hasSeenV2 = true
+        } else if hasSeenV2 || hash(event.chainInput) != event.hash {
+            throw AuditChainBreak(
+                sequence: event.sequence,
+                reason: "contents do not match its hash (altered after it was written, or moved from another clinic's chain)")
         }
         previousHash = event.hash
         expectedSequence += 1

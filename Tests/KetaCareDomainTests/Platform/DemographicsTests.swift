@@ -214,11 +214,38 @@ struct AuditEventTests {
         tampered.actor = "someone.else"
         var again = AuditChainVerifier(hash: hash)
         try again.check(first)
-        #expect(throws: AuditChainBreak(sequence: 2, reason: "contents do not match its hash (altered after it was written)")) {
+        #expect(
+            throws: AuditChainBreak(
+                sequence: 2, reason: "contents do not match its hash (altered after it was written, or moved from another clinic's chain)")
+        ) {
             try again.check(tampered)
         }
 
         var skipping = AuditChainVerifier(hash: hash)
         #expect(throws: AuditChainBreak.self) { try skipping.check(second) }
+    }
+
+    @Test("Issue #11: the v2 chain covers the clinic id; a v1 event after a v2 one is a break")
+    func chainCoversTheClinic() throws {
+        let hash: @Sendable (String) -> String = { String($0.utf8.reduce(UInt64(5381)) { ($0 &* 33) &+ UInt64($1) }) }
+        #expect(event().canonicalEncoding(clinicID: "c1").hasPrefix("ketacare-audit-v2|2:c1|1:1|"))
+        var legacy = event()
+        legacy.hash = hash(legacy.chainInput)
+        var current = event("second")
+        current.sequence = 2
+        current.previousHash = legacy.hash
+        current.hash = hash(current.chainInput(clinicID: "c1"))
+        var third = event("third")
+        third.sequence = 3
+        third.previousHash = current.hash
+        third.hash = hash(third.chainInput)
+        var verifier = AuditChainVerifier(clinicID: "c1", hash: hash)
+        try verifier.check(legacy)
+        try verifier.check(current)
+        #expect(verifier.lastHash == current.hash)
+        #expect(throws: AuditChainBreak.self) { try verifier.check(third) }
+        var otherClinic = AuditChainVerifier(clinicID: "c2", hash: hash)
+        try otherClinic.check(legacy)
+        #expect(throws: AuditChainBreak.self) { try otherClinic.check(current) }
     }
 }
