@@ -14,7 +14,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public let subject: String
     public let body: String
     public let dueAt: Date
-    /// `pending`, `sent`, `failed` (gave up after the maximum attempts) or `cancelled`.
+    /// `pending`, `sending` (claimed by a delivery loop), `sent`, `failed` (gave up after the maximum attempts) or `cancelled`.
     public let status: String
     public let attempts: Int
     public let lastError: String?
@@ -63,11 +63,29 @@ public enum OutboxRepository {
             ).run()
     }
 
-    /// Messages whose next attempt is due (any clinic: one delivery loop serves the database).
-    public static func due(now: Date, limit: Int = 50, on db: any SQLDatabase) async throws -> [(clinicID: String, message: OutboxMessage)] {
-        try await db.select().column("*").from("outbox").where("status", .equal, SQLBind("pending"))
-            .where("next_attempt_at", .lessThanOrEqual, SQLBind(Timestamps.ms(now))).orderBy("next_attempt_at").limit(limit).all()
-            .map { (try $0.decode(column: "clinic_id", as: String.self), try decode($0)) }
+    /// How long a claimed message is reserved for the instance that claimed it; if that instance dies mid-send, another
+    /// takes the message over once the claim runs out.
+    public static let claimLease: TimeInterval = 5 * 60
+
+    /// Claims the messages whose next attempt is due (any clinic: one delivery loop serves the database) and returns them.
+    ///
+    /// One `UPDATE … RETURNING` marks them `sending` until the lease ends, so two instances on one PostgreSQL never claim the
+    /// same message: the candidates are locked with `FOR UPDATE SKIP LOCKED`, and the outer update re-checks the state of
+    /// every row it waited for. SQLite has one writer, so the statement alone is enough there.
+    public static func claimDue(now: Date, limit: Int = 50, on db: any SQLDatabase) async throws -> [(clinicID: String, message: OutboxMessage)] {
+        let skipLocked = db.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let nowMS = Timestamps.ms(now)
+        let rows = try await db.raw(
+            """
+            UPDATE outbox SET status = 'sending', next_attempt_at = \(bind: Timestamps.ms(now.addingTimeInterval(claimLease)))
+            WHERE status IN ('pending', 'sending') AND next_attempt_at <= \(bind: nowMS) AND id IN (
+                SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= \(bind: nowMS)
+                ORDER BY next_attempt_at LIMIT \(bind: Int64(max(1, min(limit, 1000))))\(unsafeRaw: skipLocked))
+            RETURNING *
+            """
+        ).all()
+        return try rows.map { (try $0.decode(column: "clinic_id", as: String.self), try decode($0)) }
+            .sorted { $0.message.dueAt < $1.message.dueAt }
     }
 
     /// Records a delivery: sent, or failed with the error and the next attempt (back-off 1, 4, 9, 16 minutes, then failed).

@@ -112,9 +112,10 @@ struct MessageDelivery: Service {
         }
     }
 
-    /// One pass: every message due now.
+    /// One pass: every message due now, claimed first so that another instance on the same database never sends it too.
     func deliverDue() async throws {
-        let due = try await store.database.read { db in try await OutboxRepository.due(now: now(), on: db) }
+        let at = now()
+        let due = try await store.database.write { db in try await OutboxRepository.claimDue(now: at, on: db) }
         for (_, message) in due {
             var failure: String?
             do {
