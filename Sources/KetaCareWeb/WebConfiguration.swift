@@ -13,7 +13,7 @@ public struct WebConfiguration: Sendable {
     public var secureCookies: Bool
     /// Time zone pages display times in (`KETACARE_TIMEZONE`, default the system's).
     public var timeZone: TimeZone
-    /// Trust the first `X-Forwarded-For` address as the client (`KETACARE_TRUST_PROXY=1`) behind a load balancer.
+    /// Trust the right-most `X-Forwarded-For` address (the one the proxy added) as the client (`KETACARE_TRUST_PROXY=1`) behind a load balancer.
     public var trustForwardedFor: Bool
     /// The address patients reach the clinic at, for questionnaire links (`KETACARE_PUBLIC_URL`, e.g. https://clinic.example);
     /// when unset, links use the Host the staff member's request arrived on.

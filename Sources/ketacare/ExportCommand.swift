@@ -73,17 +73,8 @@ struct ExportCommand: AsyncParsableCommand {
             d.genderIdentity, d.phone, d.email, d.address, d.emergencyContact?.name, d.emergencyContact?.relationship, d.emergencyContact?.phone,
             d.emergencyContact.map { $0.canEscort ? "yes" : "no" }, String(p.version),
         ]
-        return fields.map { csvField($0 ?? "") }.joined(separator: ",")
-    }
-
-    /// RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula.
-    static func csvField(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
+        // RFC 4180 with formula protection: the domain's `CSV.field`, shared with the web reports.
+        return fields.map { CSV.field($0 ?? "") }.joined(separator: ",")
     }
 }
 

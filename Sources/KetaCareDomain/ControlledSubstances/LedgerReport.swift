@@ -192,6 +192,9 @@ public enum LedgerReports {
 }
 
 /// RFC 4180 CSV: fields with a comma, quote, CR or LF are quoted and quotes doubled; lines end CRLF.
+///
+/// A text cell that a spreadsheet would run as a formula (a leading `=`, `+`, `-`, `@`, tab or CR that is not a plain
+/// number) is prefixed with `'`, so a lot number or a note typed as `=HYPERLINK(…)` stays text (OWASP CSV injection).
 public enum CSV {
     /// Renders a header and rows.
     public static func render(header: [String], rows: [[String]]) -> String {
@@ -199,7 +202,9 @@ public enum CSV {
     }
 
     /// One field, quoted when it must be.
-    public static func field(_ text: String) -> String {
+    public static func field(_ raw: String) -> String {
+        var text = raw
+        if let first = text.first, "=+-@\t\r".contains(first), Double(text) == nil { text = "'" + text }
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

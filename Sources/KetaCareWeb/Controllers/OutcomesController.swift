@@ -127,7 +127,7 @@ struct OutcomesController {
                 pct(line.remission?.proportion), pct(line.remission?.lower), pct(line.remission?.upper),
                 line.medianDaysToResponse.map { String(format: "%.1f", $0) } ?? "",
             ]
-            csv += fields.joined(separator: ",") + "\n"
+            csv += fields.map(CSV.field).joined(separator: ",") + "\n"
         }
         return Response(
             status: .ok,

@@ -116,7 +116,9 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if dependencies.configuration.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!] {
-            context.clientAddress = forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? context.remoteAddress
+            // The right-most address is the one our proxy added; the ones left of it are whatever the client chose to send.
+            let added = forwarded.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            context.clientAddress = added.isEmpty ? context.remoteAddress : String(added.prefix(64))
         }
         var token: String?
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {

@@ -77,6 +77,16 @@ struct LedgerReportTests {
         #expect(CSV.render(header: ["a", "b"], rows: [["1", "x,y"]]) == "a,b\r\n1,\"x,y\"\r\n")
     }
 
+    @Test("Issue #11: a cell a spreadsheet would run as a formula stays text; signed numbers stay numbers")
+    func csvCellsCannotInjectFormulas() {
+        for (typed, written) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""), ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("-12.5", "-12.5"), ("+3", "+3"), ("LOT-1", "LOT-1"),
+        ] {
+            #expect(CSV.field(typed) == written, "\(typed)")
+        }
+    }
+
     @Test("biennial inventory: full and opened containers with exact mL, zero rows for products with no stock")
     func biennialInventory() throws {
         let report = InventoryReport.take(
