@@ -150,8 +150,10 @@ private final class SQLiteBackend: DatabaseBackend {
                 throw DatabaseOpenError("cannot open SQLite database \(path): \(error)")
             }
             let db = connection.sql(queryLogLevel: nil)
-            // WAL lets readers see committed data while the writer works; NORMAL sync is durable at checkpoints in WAL.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+            // WAL lets readers see committed data while the writer works. FULL sync flushes the WAL at every commit, so an
+            // acknowledged write survives a power cut, not only a process crash (NORMAL can lose the last commits on power
+            // loss); group commit shares that flush among the writes that wait together (BENCHMARKS.md measures the cost).
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
                 do {
                     try await db.raw("\(unsafeRaw: pragma)").run()
                 } catch {
@@ -168,7 +170,7 @@ private final class SQLiteBackend: DatabaseBackend {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-        let handle = readers[abs(index) % readers.count]
+        let handle = readers[Int(UInt(bitPattern: index) % UInt(readers.count))]
         return try await handle.lock.withLock { try await body(handle.database) }
     }
 
