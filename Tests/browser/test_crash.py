@@ -376,7 +376,7 @@ def after_kill(server):
     """Runs between the kill and the restart (a hook for checking that this test notices lost writes)."""
 
 
-def test_acknowledged_writes_survive_kill_9():
+def test_acknowledged_writes_survive_kill_9(capsys):
     _wait_for_binary(SERVER_BIN)
     engine = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     tag = uuid.uuid4().hex[:5].upper()
@@ -419,16 +419,25 @@ def test_acknowledged_writes_survive_kill_9():
         audit = server.cli("audit", "verify")
         ledger = server.cli("ledger", "verify")
 
-        print(f"\n[{engine}] {THREADS} writers for {load_seconds:.1f} s, then kill -9 with {alive} writing; "
-              f"restart {restart_seconds:.1f} s; read-back {check_seconds:.1f} s; total {time.monotonic() - started:.1f} s")
-        print(f"[{engine}] writes acknowledged: {len(acknowledged)} ({acknowledged_before_kill} before the kill signal) "
-              + ", ".join(f"{kind} {counts[kind]}" for kind in sorted(counts)))
-        print(f"[{engine}] requests cut off by the kill (unacknowledged, may or may not be stored): {sum(load.in_flight.values())} "
-              + ", ".join(f"{kind} {count}" for kind, count in sorted(load.in_flight.items())))
-        print(f"[{engine}] refused before the kill: {len(load.refused)} {Counter((kind, status) for kind, status, _ in load.refused)}")
-        print(f"[{engine}] writes lost: {len(lost)}")
-        print(f"[{engine}] audit verify: {audit.stdout.strip() or audit.stderr.strip()}")
-        print(f"[{engine}] ledger verify: {ledger.stdout.strip() or ledger.stderr.strip()}")
+        report = [
+            f"[{engine}] {THREADS} writers for {load_seconds:.1f} s, then kill -9 with {alive} writing; "
+            f"restart {restart_seconds:.1f} s; read-back {check_seconds:.1f} s; total {time.monotonic() - started:.1f} s",
+            f"[{engine}] writes acknowledged: {len(acknowledged)} ({acknowledged_before_kill} before the kill signal) "
+            + ", ".join(f"{kind} {counts[kind]}" for kind in sorted(counts)),
+            f"[{engine}] requests cut off by the kill (unacknowledged, may or may not be stored): {sum(load.in_flight.values())} "
+            + ", ".join(f"{kind} {count}" for kind, count in sorted(load.in_flight.items())),
+            f"[{engine}] refused before the kill: {len(load.refused)} {dict(Counter((kind, status) for kind, status, _ in load.refused))}",
+            f"[{engine}] writes lost: {len(lost)}",
+            f"[{engine}] audit verify: {audit.stdout.strip() or audit.stderr.strip()}",
+            f"[{engine}] ledger verify: {ledger.stdout.strip() or ledger.stderr.strip()}",
+        ]
+        with capsys.disabled():  # shown even when pytest captures output (-q in Scripts/test)
+            print("\n" + "\n".join(report))
+        try:
+            ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+            (ARTIFACTS_DIR / "crash-summary.txt").write_text("\n".join(report) + "\n")
+        except OSError:
+            pass
 
         assert not lost, f"{len(lost)} of {len(acknowledged)} acknowledged writes are missing after kill -9 and restart: " + "; ".join(
             f"{write} ({why})" for write, why in lost[:20])
