@@ -329,7 +329,7 @@ public enum LedgerRepository {
 
     /// The instant truncated to whole milliseconds (what is stored); truncated, not rounded, so "now" never becomes the future.
     private static func wholeMilliseconds(_ date: Date) -> Date {
-        Timestamps.date(Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+        Timestamps.date(AuditEvent.milliseconds(date, rounding: .down))
     }
 
     private static func lockHead(clinicID: String, on db: any SQLDatabase) async throws -> (sequence: Int64, hash: String) {

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import KetaCareDomain
 import SQLKit
 
 /// One released schema step. Never edit a released step: add a new one (the runner refuses a changed checksum).
@@ -87,7 +88,7 @@ public enum Migrator {
 public enum Timestamps {
     /// Milliseconds since 1970 for `date`.
     public static func ms(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+        AuditEvent.milliseconds(date)
     }
 
     /// The instant `ms` milliseconds after 1970.

@@ -100,8 +100,13 @@ public struct AuditEvent: Codable, Sendable, Equatable {
     }
 
     /// Milliseconds since 1970, the stored form of every timestamp.
-    public static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    ///
+    /// Total: an instant beyond what 64-bit milliseconds hold (±292 million years) saturates instead of trapping. Requests
+    /// cannot carry such instants (they are refused at the edge); this only keeps a slip from ending the process.
+    public static func milliseconds(_ date: Date, rounding rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> Int64 {
+        let ms = (date.timeIntervalSince1970 * 1000).rounded(rule)
+        guard !ms.isNaN else { return 0 }
+        return ms >= 9.2e18 ? Int64.max : ms <= -9.2e18 ? Int64.min : Int64(ms)
     }
 }
 

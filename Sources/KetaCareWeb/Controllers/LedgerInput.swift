@@ -184,8 +184,8 @@ struct LedgerEntryInput: Decodable, Sendable {
         }
         var occurred = now
         if let occurredAt {
-            guard let date = try? Date(occurredAt, strategy: .iso8601) else {
-                throw ValidationError(field: "occurredAt", message: "occurredAt must be an ISO 8601 instant such as 2025-03-10T15:00:00Z")
+            guard let date = RequestDateTime.parse(occurredAt) else {
+                throw ValidationError(field: "occurredAt", message: "occurredAt must be \(RequestDateTime.expectation)")
             }
             occurred = date
         }

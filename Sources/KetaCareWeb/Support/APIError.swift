@@ -79,7 +79,8 @@ struct APIError: Error, Sendable {
         case .dataCorrupted(let context):
             let field = path(context)
             return APIError(
-                .badRequest, code: "malformed", message: field.isEmpty ? "the body is not valid JSON" : "\(field) is not valid",
+                .badRequest, code: "malformed",
+                message: field.isEmpty ? "the body is not valid JSON" : "\(field) is not valid: \(context.debugDescription)",
                 field: field.isEmpty ? nil : field)
         @unknown default:
             return APIError(.badRequest, code: "malformed", message: "the body could not be read")
@@ -91,6 +92,7 @@ struct APIError: Error, Sendable {
         case is String.Type, is String?.Type: "a string"
         case is Int.Type, is Int?.Type, is Double.Type, is Double?.Type: "a number"
         case is Bool.Type, is Bool?.Type: "true or false"
+        case is Date.Type, is Date?.Type: RequestDateTime.expectation
         default: "\(type)"
         }
     }
@@ -131,7 +133,7 @@ enum Format {
     }
 
     static func iso(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let ms = AuditEvent.milliseconds(date)
         let seconds = Double(ms / 1000)
         var formatted = Date(timeIntervalSince1970: seconds).formatted(.iso8601)
         if ms % 1000 != 0 { formatted = String(formatted.dropLast()) + String(format: ".%03dZ", ms % 1000) }

@@ -141,7 +141,8 @@ enum IntakeForm {
                 case .date: value = raw.isEmpty ? nil : raw
                 case .optionalDate: value = raw.isEmpty ? NSNull() : raw
                 case .integer: value = raw.isEmpty ? nil : (Int(raw).map { $0 as Any } ?? raw)
-                case .decimal: value = raw.isEmpty ? nil : (Double(raw).map { $0 as Any } ?? raw)
+                // "inf", "nan" and 1e999 stay text, so the document's decoder refuses them naming the field.
+                case .decimal: value = raw.isEmpty ? nil : (Double(raw).flatMap { $0.isFinite ? $0 as Any : nil } ?? raw)
                 case .text: value = raw.isEmpty ? nil : raw
                 case .list: value = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 case .choice: value = raw.isEmpty ? (question.staffOnly && !staff ? NSNull() : nil) : (Int(raw).map { $0 as Any } ?? raw)
@@ -163,7 +164,9 @@ enum IntakeForm {
             var m: [String: Any] = ["name": name, "startDate": row["startDate"].flatMap { $0.isEmpty ? nil : $0 } ?? NSNull()]
             m["stopDate"] = row["stopDate"].flatMap { $0.isEmpty ? nil : $0 } ?? NSNull()
             if let dose = row["dose"], !dose.isEmpty { m["dose"] = dose }
-            if let eq = row["diazepamEquivalentMgPerDay"], !eq.isEmpty { m["diazepamEquivalentMgPerDay"] = Double(eq) ?? eq }
+            if let eq = row["diazepamEquivalentMgPerDay"], !eq.isEmpty {
+                m["diazepamEquivalentMgPerDay"] = Double(eq).flatMap { $0.isFinite ? $0 : nil } ?? eq
+            }
             return m
         }
         object["treatmentTrials"] = rows(form, "treatmentTrials", trialRows) { row in

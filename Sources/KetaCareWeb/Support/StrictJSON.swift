@@ -13,7 +13,28 @@ enum StrictJSON {
         guard let object = (try? JSONSerialization.jsonObject(with: data, options: [])) as? [String: Any] else {
             throw APIError(.badRequest, code: "malformed", message: "the body is not a JSON object")
         }
+        try refuseNonFiniteNumbers(object, path: "")
         return object
+    }
+
+    /// The largest magnitude any number in a request may have: far beyond every clinical or physical quantity KetaCare
+    /// stores, yet well inside what 64-bit integers and doubles hold exactly, so no later conversion can overflow.
+    static let largestNumber = 1e15
+
+    /// Numbers beyond ±``largestNumber`` (2^63, 9.2e18 containers, a count of 2^64) or not finite are refused here, naming
+    /// the field, before any decoder or conversion sees them.
+    private static func refuseNonFiniteNumbers(_ value: Any, path: String) throws {
+        switch value {
+        case let object as [String: Any]:
+            for (key, child) in object { try refuseNonFiniteNumbers(child, path: path.isEmpty ? key : "\(path).\(key)") }
+        case let array as [Any]:
+            for (index, child) in array.enumerated() { try refuseNonFiniteNumbers(child, path: "\(path)[\(index)]") }
+        case let number as NSNumber where !number.doubleValue.isFinite || number.doubleValue.magnitude > largestNumber:
+            throw APIError(
+                .badRequest, code: "out_of_range", message: "\(path) must be a finite number between -1e15 and 1e15; got \(number)", field: path)
+        default:
+            break
+        }
     }
 
     /// Refuses any key not in `allowed`; `nested` lists the allowed keys of object-valued fields.
@@ -32,16 +53,54 @@ enum StrictJSON {
         }
     }
 
-    /// Decodes a (checked) object into `T`.
+    /// Decodes a (checked) object into `T`; date-times only as ISO 8601 strings within ``RequestDateTime``'s years.
     static func decode<T: Decodable>(_ type: T.Type, from object: [String: Any]) throws -> T {
         let data = try JSONSerialization.data(withJSONObject: object, options: [])
-        return try JSONDecoder().decode(T.self, from: data)
+        return try RequestDateTime.decoder().decode(T.self, from: data)
     }
 
     /// Encodes `value` as a JSON object dictionary (for PATCH merging).
     static func dictionary<T: Encodable>(_ value: T) throws -> [String: Any] {
         let data = try JSONEncoder().encode(value)
         return (try JSONSerialization.jsonObject(with: data, options: [])) as? [String: Any] ?? [:]
+    }
+}
+
+/// Date-times that come from a request: ISO 8601 strings only (as the OpenAPI document says), never numbers, and within
+/// the years a clinical record can have, so no later conversion (to stored milliseconds, to a range) can trap.
+enum RequestDateTime {
+    /// 1900-01-01T00:00:00Z: nothing in a living patient's record is older.
+    static let earliest = Date(timeIntervalSince1970: -2_208_988_800)
+    /// 2200-01-01T00:00:00Z: nothing a clinic schedules or records lies further ahead.
+    static let latest = Date(timeIntervalSince1970: 7_258_118_400)
+    /// How the refusal reads.
+    static let expectation = "an ISO 8601 date-time between 1900-01-01 and 2200-01-01, such as 2026-12-03T14:30:00Z"
+
+    /// An ISO 8601 date-time, with or without fractional seconds, within the bounds; nil otherwise.
+    static func parse(_ text: String) -> Date? {
+        guard text.utf8.count <= 40 else { return nil }
+        let date =
+            (try? Date(text, strategy: .iso8601))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        guard let date, date >= earliest, date < latest else { return nil }
+        return date
+    }
+
+    /// A JSON decoder that reads `Date` fields through ``parse(_:)``; a number where a date-time belongs is a type error.
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            guard let text = try? container.decode(String.self) else {
+                throw DecodingError.typeMismatch(
+                    Date.self, .init(codingPath: decoder.codingPath, debugDescription: "expected \(expectation)"))
+            }
+            guard let date = parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be \(expectation)")
+            }
+            return date
+        }
+        return decoder
     }
 }
 
