@@ -159,7 +159,9 @@ struct LedgerStoreTests {
         try await TestStores.each { store in
             let f = try await Self.fixture(store)
             _ = try await Self.record(store, Self.receipt(Self.lot("lot-a"), vials: 1))
-            _ = try await Self.record(store, Self.receipt(Self.lot("lot-old", expires: "2025-03-09"), vials: 1))
+            // Received while still in date; it has expired by the time anyone draws from it.
+            _ = try await Self.record(
+                store, Self.receipt(Self.lot("lot-old", expires: "2025-03-09"), vials: 1, at: Self.now.addingTimeInterval(-30 * 86_400)))
             _ = try await Self.record(
                 store, Self.draft(.waste(Waste(lot: "lot-a", location: "safe", container: 1, quantity: Self.ml("0.1"), method: "x")), key: "once"))
             func give(_ drawn: String, lot: LotID = "lot-a") -> LedgerEntryKind {
@@ -180,6 +182,9 @@ struct LedgerStoreTests {
                 ("beyond the vial", Self.draft(give("10.5")), .beyondContainerVolume, "drawn"),
                 ("unknown lot", Self.draft(give("1", lot: "lot-nope")), .unknownLot, "lot_id"),
                 ("expired lot", Self.draft(give("1", lot: "lot-old")), .expiredLot, "lot_id"),
+                // Issue #11: an expired lot is refused at receipt, and an absurd count is refused before any arithmetic.
+                ("receipt of an expired lot", Self.receipt(Self.lot("lot-stale", expires: "2025-03-01"), vials: 1), .expiredLot, "expiresOn"),
+                ("receipt of 1,001 vials", Self.receipt(Self.lot("lot-huge"), vials: 1_001), .outOfRange, "quantity"),
                 (
                     "self-witness",
                     Self.draft(

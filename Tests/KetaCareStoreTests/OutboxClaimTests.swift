@@ -6,6 +6,8 @@ import Testing
 
 @Suite("Outbox delivery: two instances on one database never claim the same message (issue #11)")
 struct OutboxClaimTests {
+    /// On PostgreSQL the second instance is a second connection pool, as a second `ketacare serve` would be. An SQLite file is
+    /// served by one process only (README), so there the claimers are concurrent delivery passes of one server.
     @Test func twoInstancesClaimEachDueMessageOnce() async throws {
         var locations: [DatabaseLocation] = []
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ketacare-outbox-\(UUID().uuidString)")
@@ -14,8 +16,22 @@ struct OutboxClaimTests {
         if let url = TestStores.postgresURL { locations.append(.postgres(url: url)) }
         for location in locations {
             let first = try await TestStores.prepare(location, clinic: "outbox-\(UUID().uuidString.prefix(8))")
-            // A second server: its own connections to the same database.
-            let second = try await KetaCareDatabase.open(location, logger: TestStores.logger)
+            var second: KetaCareDatabase?
+            do {
+                if case .postgres = location { second = try await KetaCareDatabase.open(location, logger: TestStores.logger) }
+                try await Self.claimOnce(first: first, second: second ?? first.database)
+            } catch {
+                await second?.close()
+                await first.database.close()
+                throw error
+            }
+            await second?.close()
+            await first.database.close()
+        }
+    }
+
+    static func claimOnce(first: Store, second: KetaCareDatabase) async throws {
+        do {
             let clinicID = first.clinicID
             let t0 = Date(timeIntervalSince1970: 1_900_000_000)
             try await first.database.write { db in
@@ -52,8 +68,6 @@ struct OutboxClaimTests {
             }
             let retaken = afterLease.filter { $0.clinicID == clinicID }.map(\.message.id)
             #expect(retaken.count == 59 && !retaken.contains(sentID), "a sent message is never taken again")
-            await second.close()
-            await first.database.close()
         }
     }
 }

@@ -179,6 +179,24 @@ struct APIBehaviourTests {
         }
     }
 
+    @Test("Issue #11: behind --trust-proxy the client is the right-most X-Forwarded-For address, the one the proxy added")
+    func trustedProxyAddressIsTheRightMostOne() async throws {
+        let configuration = WebConfiguration(timeZone: TimeZone(identifier: "UTC")!, trustForwardedFor: true)
+        try await WebHarness.withApp(configuration: configuration) { client, store, _ in
+            let status = try await client.execute(
+                uri: "/api/v1/auth/token", method: .post,
+                headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "6.6.6.6, 10.1.2.3"],
+                body: ByteBuffer(string: #"{"username":"nurse.kim","password":"not-it"}"#)
+            ) { $0.status }
+            #expect(status == .unauthorized)
+            let clinicID = store.clinicID
+            let events = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(actor: "nurse.kim", action: "auth.token"), clinicID: clinicID, on: db)
+            }
+            #expect(events.first?.clientAddress == "10.1.2.3")
+        }
+    }
+
     static func message(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["message"] as? String }
 
     @Test func tokenEndpointRefusesWrongPasswordsAndLocks() async throws {

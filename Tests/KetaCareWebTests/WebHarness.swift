@@ -80,10 +80,11 @@ enum WebHarness {
     /// Runs `body` against the application built exactly as `ketacare serve` builds it.
     static func withApp(
         now: @escaping @Sendable () -> Date = { Date() },
+        configuration: WebConfiguration = WebConfiguration(timeZone: TimeZone(identifier: "UTC")!),
         _ body: @Sendable (any TestClientProtocol, Store, [RouteSpec]) async throws -> Void
     ) async throws {
         let store = try await store()
-        let (router, routes) = try await buildRouter(store: store, configuration: WebConfiguration(timeZone: TimeZone(identifier: "UTC")!), now: now)
+        let (router, routes) = try await buildRouter(store: store, configuration: configuration, now: now)
         let app = Application(router: router, logger: logger)
         do {
             try await app.test(.router) { client in try await body(client, store, routes) }

@@ -25,6 +25,15 @@ public enum LedgerRules {
             if case .receipt(let r) = entry.kind { try checkDEANumber(r.supplier.deaNumber, field: "supplier.dea_number") }
             if case .returnToSupplier(let r) = entry.kind { try checkDEANumber(r.supplier.deaNumber, field: "supplier.dea_number") }
         }
+        if case .receipt(let r) = entry.kind {
+            // Issue #11: an expired lot is not taken into stock; it is refused at the door, not destroyed later.
+            let day = LedgerCalendar.localDate(of: entry.occurredAt, in: timeZone)
+            guard !r.lot.isExpired(on: day) else {
+                throw LedgerError(
+                    .expiredLot, field: "expiresOn",
+                    message: "lot \(r.lot.lotNumber) expired on \(r.lot.expiresOn); an expired lot cannot be received into stock")
+            }
+        }
         if case .administration(let a) = entry.kind, let lot = state.lots[a.lot] {
             let today = LedgerCalendar.localDate(of: now, in: timeZone)
             // Issue #6: expired lots are flagged and cannot be drawn from.

@@ -193,11 +193,22 @@ public struct LedgerState: Sendable, Equatable {
         }
     }
 
+    /// The most containers one entry can move: a plausibility bound (a clinic's delivery is tens of vials, not millions),
+    /// so a mistyped or hostile quantity is refused naming the field instead of being stored.
+    public static let maxContainersPerEntry = 1_000
+
     private func checkQuantities(_ kind: LedgerEntryKind, product: ControlledProduct) throws(LedgerError) {
+        let ceiling = Decimal(Self.maxContainersPerEntry) * product.unitsPerContainer
         func unit(_ quantity: LedgerQuantity, _ field: String) throws(LedgerError) {
             guard quantity.unit == product.unit else {
                 throw LedgerError(
                     .unitMismatch, field: field, message: "\(product.id) is counted in \(product.unit.symbol), not \(quantity.unit.symbol)")
+            }
+            guard !quantity.amount.isNaN, quantity.amount.magnitude <= ceiling else {
+                throw LedgerError(
+                    .outOfRange, field: field,
+                    message: "\(field) must be at most \(ceiling) \(product.unit.symbol) (\(Self.maxContainersPerEntry) containers) in one entry; "
+                        + "got \(quantity.amount)")
             }
             guard product.unit != .device || quantity.amount == quantity.amount.wholePart else {
                 throw LedgerError(.fractionalDevices, field: field, message: "devices are counted whole; got \(quantity.amount)")
@@ -214,6 +225,11 @@ public struct LedgerState: Sendable, Equatable {
             try positive(r.quantity, "quantity")
             guard r.containers > 0 else {
                 throw LedgerError(.nonPositiveQuantity, field: "containers", message: "containers must be at least 1; got \(r.containers)")
+            }
+            guard r.containers <= Self.maxContainersPerEntry else {
+                throw LedgerError(
+                    .outOfRange, field: "containers",
+                    message: "containers must be 1–\(Self.maxContainersPerEntry) in one receipt; got \(r.containers)")
             }
             let expected = Decimal(r.containers) * product.unitsPerContainer
             guard r.quantity.amount == expected else {
@@ -315,7 +331,9 @@ public struct LedgerState: Sendable, Equatable {
         submissions[entry.idempotencyKey.trimmingCharacters(in: .whitespaces)] = entry.sequence
         if case .receipt(let r) = entry.kind {
             lots[r.lot.id] = r.lot
-            containersReceived[r.lot.id, default: 0] += r.containers
+            // Receipts are bounded on the way in; saturating keeps a replayed legacy ledger from trapping all the same.
+            let (sum, overflow) = containersReceived[r.lot.id, default: 0].addingReportingOverflow(r.containers)
+            containersReceived[r.lot.id] = overflow ? Int.max : sum
         }
         for (location, change) in entry.kind.stockChanges {
             stock[StockKey(product: entry.product, lot: entry.kind.lot, location: location), default: 0] += change

@@ -189,7 +189,8 @@ public enum DoseCalculator {
             }
             var plan: DevicePlan?
             let devices = dose.value / device.strength.value
-            if devices == devices.integralPart, case let count = NSDecimalNumber(decimal: devices).intValue, count > 0 {
+            // A device plan only for a whole number of devices a person can be given (the hard limit refuses the rest).
+            if devices == devices.integralPart, devices > 0, devices <= 20, case let count = NSDecimalNumber(decimal: devices).intValue {
                 plan = DevicePlan(count: count, strength: device.strength, minutesBetweenDevices: device.minutesBetweenDevices)
             }
             return Administration(delivered: dose, devices: plan)

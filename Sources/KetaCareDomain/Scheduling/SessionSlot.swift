@@ -38,6 +38,10 @@ public struct NurseID: Hashable, Codable, Sendable, CustomStringConvertible {
 
 /// A proposed or booked dosing session: when, where, who monitors it and by which route.
 public struct SessionSlot: Codable, Sendable, Equatable, Hashable {
+    /// How long a chair booking can last, in minutes: from a 15-minute check to a 12-hour clinic day (a physical bound,
+    /// not a clinical default: the plan template's chair minutes sets the usual length).
+    public static let minutesRange = 15...720
+
     /// When the patient takes the chair.
     public var start: Date
     /// When the chair is free again (end of observation).

@@ -338,9 +338,15 @@ struct LedgerController {
         guard let kind = ReportKind(rawValue: name) else {
             throw ValidationError(field: "kind", message: "kind must be one of \(ReportKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let latest = today.adding(days: 366)
         func date(_ name: String) throws -> LocalDate? {
             guard let text = request.query(name), !text.isEmpty else { return nil }
-            return try LocalDate.parse(text, field: name)
+            let date = try LocalDate.parse(text, field: name)
+            // A controlled-substance record lies between 1900 and a year from now; nothing outside can be asked for.
+            guard date.year >= 1900, date <= latest else {
+                throw ValidationError(field: name, message: "\(name) must be a date from 1900-01-01 to \(latest) (YYYY-MM-DD)")
+            }
+            return date
         }
         var product: ProductID?
         if let id = request.query("product"), !id.isEmpty {
@@ -375,7 +381,8 @@ struct LedgerController {
                     inventory, date: query.asOf, moment: .closeOfBusiness, asOf: end, entries: snapshot.entries, catalog: LedgerRepository.catalog))
         }
         let start = query.from?.startOfDay(in: timeZone) ?? .distantPast
-        let end = query.to.map { $0.startOfDay(in: timeZone).addingTimeInterval(86_400) } ?? .distantFuture
+        // Without `to` the period is open-ended; a range is only ever built with its bounds in order.
+        let end = max(start, query.to.map { $0.startOfDay(in: timeZone).addingTimeInterval(86_400) } ?? .distantFuture)
         let kind: LedgerReportKind =
             switch query.kind {
             case .dispensing: .dispensing

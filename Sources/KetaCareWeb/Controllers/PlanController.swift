@@ -336,6 +336,12 @@ struct PlanController {
     /// Books every slot in one audited transaction: a course is booked whole or not at all, and a refusal is audited.
     func book(_ planID: TreatmentPlanID, slots: [SlotInput], note: String?, context: AppRequestContext) async throws -> [StoredBooking] {
         guard !slots.isEmpty else { throw ValidationError(field: "date", message: "choose a date for the session") }
+        let bounds = SessionSlot.minutesRange
+        for minutes in slots.compactMap(\.minutes) where !bounds.contains(minutes) {
+            throw ValidationError(
+                field: "minutes",
+                message: "minutes must be \(bounds.lowerBound)–\(bounds.upperBound) (a chair booking of up to a 12-hour day); got \(minutes)")
+        }
         let clinicID = store.clinicID
         let policy = try await policy()
         let calendar = calendar

@@ -71,6 +71,23 @@ struct SessionController {
         ]
     }
 
+    /// Physical bounds checked before any arithmetic: no ketamine or esketamine order comes near them, so the drug library's
+    /// soft and hard limits still decide every real dose; these only keep absurd numbers (1e16 mg) out of the calculation.
+    static func checkBounds(_ input: OrderInput) throws {
+        let bounds: [(field: String, range: ClosedRange<Double>, unit: String, value: Double?)] = [
+            ("dose_mg_per_kg", 0.001...20, "mg/kg", input.dose_mg_per_kg), ("dose_mg", 0.01...2_000, "mg", input.dose_mg),
+            ("concentration_mg_per_ml", 0.01...100, "mg/mL", input.concentration_mg_per_ml), ("infusion_min", 1...1_440, "min", input.infusion_min),
+        ]
+        for bound in bounds {
+            guard let value = bound.value else { continue }
+            guard value.isFinite, bound.range.contains(value) else {
+                throw SessionError(
+                    .outOfRange, field: bound.field,
+                    message: "\(bound.field) must be \(bound.range.lowerBound)–\(bound.range.upperBound) \(bound.unit); got \(value)")
+            }
+        }
+    }
+
     struct ChecksInput: Decodable, Sendable {
         var version: Int
         var identity: Bool?
@@ -202,6 +219,7 @@ struct SessionController {
     }
 
     func placeOrder(_ id: String, _ input: OrderInput, context: AppRequestContext) async throws -> StoredDoseOrder {
+        try Self.checkBounds(input)
         let who = clinician(context)
         let clinicID = store.clinicID
         let timeZone = dependencies.timeZone
@@ -530,9 +548,7 @@ struct SessionController {
     }
 
     /// An ISO 8601 date-time, with or without fractional seconds.
-    static func parseISO(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-    }
+    static func parseISO(_ text: String) -> Date? { RequestDateTime.parse(text) }
 
     func recordInfusion(_ id: String, action: String, context: AppRequestContext) async throws -> TreatmentSession {
         let who = clinician(context)
