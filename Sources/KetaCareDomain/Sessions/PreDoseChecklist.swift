@@ -36,6 +36,83 @@ public struct ClinicianOverride: Codable, Sendable, Equatable {
     public var isPrescriberWithReason: Bool { role == .prescriber && SessionError.hasContent(reason) }
 }
 
+/// What a documented pre-dose override covers.
+public enum PreDoseOverrideItem: String, Codable, Sendable, CaseIterable {
+    /// A blood-pressure caution or hold (a prescriber) or block (the medical director) on the pre-dose set (DOMAIN.md §3.5).
+    case vitals
+    /// Pregnancy: not recommended, a hard stop overridable by the medical director only (DOMAIN.md §3.3).
+    case pregnancy
+    /// A C-SSRS high-risk result in the look-back window: no dosing today; the medical director only (DOMAIN.md §1.9, Appendix B).
+    case suicideRisk = "suicide_risk"
+    /// Consent or eligibility held on paper rather than in KetaCare: the medical director only, naming the paper record.
+    case records
+
+    /// Whether only an account holding the medical-director authority may make this override at all (a vitals override
+    /// needs it only for a block, which the gate checks).
+    public var needsMedicalDirector: Bool { self != .vitals }
+}
+
+/// A clinician's documented decision to proceed despite a pre-dose finding, with the authority the server read from their
+/// account at that moment (never a box ticked in the request).
+public struct PreDoseOverride: Codable, Sendable, Equatable {
+    /// What it covers.
+    public var item: PreDoseOverrideItem
+    /// Who made it.
+    public var by: String
+    /// Their role.
+    public var role: Role
+    /// Whether their account held the medical-director authority.
+    public var isMedicalDirector: Bool
+    /// Why proceeding is acceptable (for `records`: which paper record, where).
+    public var reason: String
+    /// When.
+    public var at: Date
+
+    /// Creates an override record.
+    public init(item: PreDoseOverrideItem, by: String, role: Role, isMedicalDirector: Bool, reason: String, at: Date) {
+        self.item = item
+        self.by = by
+        self.role = role
+        self.isMedicalDirector = isMedicalDirector
+        self.reason = reason
+        self.at = at
+    }
+
+    /// As the older vitals-override shape.
+    public var clinicianOverride: ClinicianOverride { ClinicianOverride(by: by, role: role, reason: reason, isMedicalDirector: isMedicalDirector) }
+
+    /// A prescriber's override with a reason, by an account with the medical-director authority.
+    public var isMedicalDirectorsWithReason: Bool { clinicianOverride.isPrescriberWithReason && isMedicalDirector }
+}
+
+/// A patient's questionnaire safety alert as the pre-dose gate sees it (DOMAIN.md §1.2 item 9, §1.9 C-SSRS).
+public struct PreDoseSafetyAlert: Codable, Sendable, Equatable {
+    /// The rule that raised it (`phq9.item9`, `cssrs.high`, `cssrs.moderate`, `cssrs.low`).
+    public var ruleID: String
+    /// The alert's message.
+    public var message: String
+    /// When it was raised.
+    public var raisedAt: Date
+    /// Whether the clinic's policy makes it block dosing.
+    public var blocksDosing: Bool
+    /// Whether a prescriber has documented a risk review on it (acknowledged it with the action taken).
+    public var isReviewed: Bool
+
+    /// Creates an alert view.
+    public init(ruleID: String, message: String, raisedAt: Date, blocksDosing: Bool, isReviewed: Bool) {
+        self.ruleID = ruleID
+        self.message = message
+        self.raisedAt = raisedAt
+        self.blocksDosing = blocksDosing
+        self.isReviewed = isReviewed
+    }
+
+    /// A C-SSRS result of any level.
+    public var isCSSRS: Bool { ruleID.hasPrefix("cssrs.") }
+    /// A C-SSRS high-risk result.
+    public var isCSSRSHigh: Bool { ruleID == "cssrs.high" }
+}
+
 /// A questionnaire due before the session and what happened to it.
 public struct PreSessionQuestionnaire: Codable, Sendable, Equatable {
     /// The instrument (`gad7`, `phq9`, `cssrs`).
@@ -101,13 +178,20 @@ public struct PreDoseChecks: Codable, Sendable, Equatable {
     public var medicationsReviewedAt: Date?
     /// When the patient's previous session took place, if any.
     public var previousSessionAt: Date?
+    /// Whether the patient has any consent record in KetaCare (current, expired or withdrawn).
+    public var hasConsentRecord: Bool
+    /// The patient's questionnaire safety alerts (open ones, and recent reviewed ones for the look-back window).
+    public var safetyAlerts: [PreDoseSafetyAlert]
+    /// Documented overrides of pre-dose findings, oldest first.
+    public var overrides: [PreDoseOverride]
 
     /// Creates the checklist input.
     public init(
         identityConfirmed: Bool, consentedRoutes: Set<DosingRoute>, consentExpiresAt: Date?, eligibilityScreenedAt: Date?,
         eligibilityCleared: Bool, doseOrderedBy: String?, doseVerifiedBy: String?, doseVerifierRole: Role?, vitals: VitalSigns?,
         vitalsTakenAt: Date?, vitalsOverride: ClinicianOverride? = nil, questionnaires: [PreSessionQuestionnaire], fastingConfirmed: Bool,
-        escortConfirmed: Bool, pregnancy: PregnancyStatus, medicationsReviewedAt: Date?, previousSessionAt: Date?
+        escortConfirmed: Bool, pregnancy: PregnancyStatus, medicationsReviewedAt: Date?, previousSessionAt: Date?,
+        hasConsentRecord: Bool = true, safetyAlerts: [PreDoseSafetyAlert] = [], overrides: [PreDoseOverride] = []
     ) {
         self.identityConfirmed = identityConfirmed
         self.consentedRoutes = consentedRoutes
@@ -126,7 +210,13 @@ public struct PreDoseChecks: Codable, Sendable, Equatable {
         self.pregnancy = pregnancy
         self.medicationsReviewedAt = medicationsReviewedAt
         self.previousSessionAt = previousSessionAt
+        self.hasConsentRecord = hasConsentRecord
+        self.safetyAlerts = safetyAlerts
+        self.overrides = overrides
     }
+
+    /// The latest override of `item`, if any.
+    public func override(_ item: PreDoseOverrideItem) -> PreDoseOverride? { overrides.last { $0.item == item } }
 }
 
 /// Which pre-dose item is unmet.
@@ -137,6 +227,8 @@ public enum PreDoseItem: String, Codable, Sendable, CaseIterable {
     case consent
     /// A current, clearing eligibility screen.
     case eligibility
+    /// An open suicidality alert without a documented risk review, or a C-SSRS high-risk result today (DOMAIN.md §1.2, §1.9).
+    case suicideRisk = "suicide_risk"
     /// The dose order's independent double check.
     case doseOrderVerified = "dose_order_verified"
     /// Pre-dose vitals within the start thresholds.
@@ -191,12 +283,26 @@ extension PreDoseChecks {
         var unmet: [UnmetPreDoseItem] = []
         let rules = policy.preDose
         if !identityConfirmed { unmet.append(.init(.identity, "confirm the patient's identity")) }
+        // Issue #10 "no record, no dose": only a stored consent and screening count; where they are on paper, only the medical
+        // director's override naming the paper record stands in for them (a withdrawn consent or a blocking screen never).
+        let paperRecord = override(.records).map(\.isMedicalDirectorsWithReason) ?? false
         if !consentedRoutes.contains(route) {
-            unmet.append(.init(.consent, "no current consent covers the route \(route.rawValue)"))
+            if !(paperRecord && !hasConsentRecord) {
+                unmet.append(
+                    .init(
+                        .consent,
+                        hasConsentRecord
+                            ? "no current consent covers the route \(route.rawValue)"
+                            : "no consent on record for \(route.rawValue): record it on the chart, or the medical director overrides naming the paper consent"
+                    ))
+            }
         } else if let consentExpiresAt, consentExpiresAt <= now {
             unmet.append(.init(.consent, "consent for \(route.rawValue) expired"))
         }
-        unmet += eligibilityItems(now: now, maxAgeDays: rules.eligibilityMaxAgeDays.value)
+        if !(paperRecord && eligibilityScreenedAt == nil) {
+            unmet += eligibilityItems(now: now, maxAgeDays: rules.eligibilityMaxAgeDays.value)
+        }
+        unmet += suicideRiskItems(now: now, lookbackHours: rules.suicideRiskLookbackHours.value)
         unmet += orderItems(policy: policy)
         unmet += vitalsItems(now: now, policy: policy)
         for questionnaire in questionnaires where !questionnaire.isDone && !SessionError.hasContent(questionnaire.waiverReason) {
@@ -206,7 +312,10 @@ extension PreDoseChecks {
         if rules.requiresEscort.value && !escortConfirmed { unmet.append(.init(.escort, "confirm the escort or transport home")) }
         switch pregnancy {
         case .notApplicable, .notPregnant: break
-        case .pregnant: unmet.append(.init(.pregnancy, "patient is pregnant: not recommended; medical-director decision required"))
+        // DOMAIN.md §3.3: not recommended, hard stop by default, overridable by the medical director only.
+        case .pregnant where override(.pregnancy)?.isMedicalDirectorsWithReason != true:
+            unmet.append(.init(.pregnancy, "patient is pregnant: not recommended; only the medical director's override with a reason allows dosing"))
+        case .pregnant: break
         case .unknown: unmet.append(.init(.pregnancy, "pregnancy status is not established"))
         }
         if let reviewed = medicationsReviewedAt {
@@ -215,6 +324,32 @@ extension PreDoseChecks {
             }
         } else {
             unmet.append(.init(.medications, "medications were never reviewed; check new medications and interactions"))
+        }
+        return unmet
+    }
+
+    private func suicideRiskItems(now: Date, lookbackHours: Int) -> [UnmetPreDoseItem] {
+        var unmet: [UnmetPreDoseItem] = []
+        let since = now.addingTimeInterval(-Double(lookbackHours) * 3600)
+        for alert in safetyAlerts.sorted(by: { $0.raisedAt < $1.raisedAt }) where !alert.isReviewed {
+            // DOMAIN.md §1.2 step 4 (Appendix B `safety.phq9Item9.blocksDosing`): an open item-9 alert blocks starting a dose
+            // until a clinician documents a risk review; §1.9: so does any C-SSRS result in the look-back window.
+            guard alert.blocksDosing || (alert.isCSSRS && alert.raisedAt >= since) else { continue }
+            unmet.append(
+                .init(
+                    .suicideRisk,
+                    "\(alert.message) (\(alert.ruleID)): a prescriber must document a risk review on the alert (acknowledge it with the action taken)"
+                ))
+        }
+        // DOMAIN.md §1.9, Appendix B `safety.cssrs.actionsByRisk`: high risk → no dosing today, reviewed or not; only the medical
+        // director's override with a reason lets a dose start.
+        let high = safetyAlerts.contains { $0.isCSSRSHigh && $0.blocksDosing && $0.raisedAt >= since }
+        if high, override(.suicideRisk)?.isMedicalDirectorsWithReason != true {
+            unmet.append(
+                .init(
+                    .suicideRisk,
+                    "C-SSRS high risk in the last \(lookbackHours) h: no dosing today (same-day psychiatric evaluation); only the medical director can override"
+                ))
         }
         return unmet
     }

@@ -150,11 +150,14 @@ public struct PreDosePolicy: Codable, Sendable, Equatable {
     public var requiresEscort: Sourced<Bool>
     /// Roles that may verify a dose order (the second clinician).
     public var verifierRoles: Sourced<[Role]>
+    /// How far back a C-SSRS result counts for today's dose (DOMAIN.md §1.9: high risk → no dosing today).
+    public var suicideRiskLookbackHours: Sourced<Int>
 
     /// Creates pre-dose rules.
     public init(
         bloodPressureGate: [VitalThreshold<PreDoseBloodPressureGate>], eligibilityMaxAgeDays: Sourced<Int>, vitalsMaxAgeMinutes: Sourced<Int>,
-        requiresFasting: Sourced<Bool>, requiresEscort: Sourced<Bool>, verifierRoles: Sourced<[Role]>
+        requiresFasting: Sourced<Bool>, requiresEscort: Sourced<Bool>, verifierRoles: Sourced<[Role]>,
+        suicideRiskLookbackHours: Sourced<Int> = PreDosePolicy.seedSuicideRiskLookback
     ) {
         self.bloodPressureGate = bloodPressureGate
         self.eligibilityMaxAgeDays = eligibilityMaxAgeDays
@@ -162,6 +165,26 @@ public struct PreDosePolicy: Codable, Sendable, Equatable {
         self.requiresFasting = requiresFasting
         self.requiresEscort = requiresEscort
         self.verifierRoles = verifierRoles
+        self.suicideRiskLookbackHours = suicideRiskLookbackHours
+    }
+
+    /// DOMAIN.md §1.9 says "today": 24 hours is the DESIGN DEFAULT reading of it.
+    public static let seedSuicideRiskLookback = Sourced(24, .designDefault)
+
+    private enum CodingKeys: String, CodingKey {
+        case bloodPressureGate, eligibilityMaxAgeDays, vitalsMaxAgeMinutes, requiresFasting, requiresEscort, verifierRoles, suicideRiskLookbackHours
+    }
+
+    /// Decodes stored rules; a policy stored before the look-back window existed gets the seed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bloodPressureGate = try c.decode([VitalThreshold<PreDoseBloodPressureGate>].self, forKey: .bloodPressureGate)
+        eligibilityMaxAgeDays = try c.decode(Sourced<Int>.self, forKey: .eligibilityMaxAgeDays)
+        vitalsMaxAgeMinutes = try c.decode(Sourced<Int>.self, forKey: .vitalsMaxAgeMinutes)
+        requiresFasting = try c.decode(Sourced<Bool>.self, forKey: .requiresFasting)
+        requiresEscort = try c.decode(Sourced<Bool>.self, forKey: .requiresEscort)
+        verifierRoles = try c.decode(Sourced<[Role]>.self, forKey: .verifierRoles)
+        suicideRiskLookbackHours = try c.decodeIfPresent(Sourced<Int>.self, forKey: .suicideRiskLookbackHours) ?? Self.seedSuicideRiskLookback
     }
 
     /// DOMAIN.md §3.5 and the DESIGN DEFAULT freshness rules.

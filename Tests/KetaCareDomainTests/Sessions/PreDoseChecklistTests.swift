@@ -173,7 +173,8 @@ struct PreDoseChecklistTests {
             identityConfirmed: false, consentedRoutes: [], consentExpiresAt: nil, eligibilityScreenedAt: nil, eligibilityCleared: false,
             doseOrderedBy: nil, doseVerifiedBy: nil, doseVerifierRole: nil, vitals: nil, vitalsTakenAt: nil,
             questionnaires: [PreSessionQuestionnaire(instrument: "gad7", isDone: false)], fastingConfirmed: false, escortConfirmed: false,
-            pregnancy: .unknown, medicationsReviewedAt: nil, previousSessionAt: nil)
+            pregnancy: .unknown, medicationsReviewedAt: nil, previousSessionAt: nil, hasConsentRecord: false,
+            safetyAlerts: [PreDoseSafetyAlert(ruleID: "phq9.item9", message: "item 9", raisedAt: F.t0, blocksDosing: true, isReviewed: false)])
         let unmet = nothing.unmetItems(route: .intravenous, now: F.t0, policy: F.policy)
         #expect(unmet.map(\.item) == PreDoseItem.allCases)
         #expect(unmet.allSatisfy { !$0.reason.isEmpty })
