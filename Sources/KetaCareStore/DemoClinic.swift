@@ -188,6 +188,7 @@ public struct DemoClinic: Sendable {
             }
             try await store.database.write { db in
                 try await PatientRepository.insertBatch(amended.map(\.0), clinicID: clinicID, on: db)
+                try await seedRecords(for: amended.map(\.0), policy: policy, now: now, clinicID: clinicID, on: db)
                 let amendments = amended.compactMap { entry in entry.2.map { (entry.0.id, $0) } }
                 if !amendments.isEmpty {
                     let insert = db.insert(into: "patient_amendments")

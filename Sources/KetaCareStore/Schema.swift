@@ -335,5 +335,8 @@ enum Schema {
                 "CREATE INDEX dose_orders_session ON dose_orders (session_id)",
             ]
         },
+        Migration(version: 10, name: "medical-director authority: an attribute of the account that an administrator grants") { _ in
+            ["ALTER TABLE users ADD COLUMN is_medical_director BIGINT NOT NULL DEFAULT 0"]
+        },
     ]
 }

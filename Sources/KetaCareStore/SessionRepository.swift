@@ -143,6 +143,8 @@ public enum SessionEventKind {
     public static let alertAcknowledged = "alert_acknowledged"
     public static let signature = "signature"
     public static let amendment = "amendment"
+    /// A documented pre-dose override (payload ``PreDoseOverride``).
+    public static let preDoseOverride = "pre_dose_override"
 }
 
 /// A vitals event's payload.
@@ -224,6 +226,13 @@ public struct SessionFile: Sendable {
     public let adverseEvents: [StoredAdverseEvent]
     /// The patient's stored consent for the session's route and current screening (issue #4), read with the session.
     public var stored: StoredTreatmentFacts? = nil
+    /// The patient's questionnaire safety alerts (open, and recent acknowledged ones), newest first, for the pre-dose gate.
+    public var patientAlerts: [StoredSafetyAlert] = []
+
+    /// The documented pre-dose overrides, oldest first.
+    public var preDoseOverrides: [PreDoseOverride] {
+        events.filter { $0.kind == SessionEventKind.preDoseOverride }.compactMap { try? $0.payload(PreDoseOverride.self) }
+    }
 
     /// The vitals sets in time order.
     public var vitals: [(at: Date, payload: VitalsPayload)] {
@@ -318,6 +327,8 @@ public enum SessionRepository {
             .map(decodeAdverseEvent)
         var file = SessionFile(session: session, order: order, events: events, alerts: alerts, adverseEvents: adverse)
         file.stored = try await storedFacts(patient: session.patientID, route: session.route, now: Date(), clinicID: clinicID, on: db)
+        file.patientAlerts = try await MeasurementRepository.alerts(
+            patient: session.patientID, includeAcknowledged: true, limit: 100, clinicID: clinicID, on: db)
         return file
     }
 
@@ -599,25 +610,14 @@ public enum SessionRepository {
         return (Int(total), overrides)
     }
 
-    /// Seam for the lead: the consent and eligibility facts the pre-dose checklist needs.
-    ///
-    /// Until intake, consent and plan storage lands, these are the nurse's confirmations at the chair (who confirmed is kept in
-    /// ``PreDoseConfirmations``). Switch this one function to the stored consent status and eligibility screen when they exist.
+    /// The consent and eligibility facts the pre-dose checklist needs: the stored records only (issue #10 "no record, no
+    /// dose"). A nurse's ticks are kept as her confirmation on the timeline but never stand in for a record; where the
+    /// record is on paper, the medical director's override naming it does (``PreDoseOverrideItem/records``).
     public static func consentAndEligibility(
         _ confirmations: PreDoseConfirmations?, route: DosingRoute, stored: StoredTreatmentFacts? = nil
     ) -> (consentedRoutes: Set<DosingRoute>, consentExpiresAt: Date?, eligibilityScreenedAt: Date?, eligibilityCleared: Bool) {
-        // Stored records win over a nurse's confirmation: a withdrawn consent or a blocking screening cannot be ticked away.
-        if let stored, stored.hasConsentRecord || stored.screenedAt != nil {
-            let consented: Set<DosingRoute> =
-                stored.hasConsentRecord ? (stored.consentCurrent ? [route] : []) : ((confirmations?.consent ?? false) ? [route] : [])
-            let screenedAt = stored.screenedAt ?? (confirmations?.eligibility == true ? confirmations?.confirmedAt : nil)
-            let cleared = stored.eligible ?? (confirmations?.eligibility ?? false)
-            return (consented, nil, screenedAt, cleared)
-        }
-        guard let confirmations else { return ([], nil, nil, false) }
-        return (
-            confirmations.consent ? [route] : [], nil, confirmations.eligibility ? confirmations.confirmedAt : nil, confirmations.eligibility
-        )
+        guard let stored else { return ([], nil, nil, false) }
+        return (stored.consentCurrent ? [route] : [], nil, stored.screenedAt, stored.eligible ?? false)
     }
 
     // MARK: - Decoding

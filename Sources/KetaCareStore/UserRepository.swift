@@ -13,6 +13,8 @@ public struct StaffUser: Sendable, Equatable {
     public let isDisabled: Bool
     public let failedAttempts: Int
     public let lockedUntil: Date?
+    /// Whether an administrator granted this account the medical-director authority (the "medical director only" overrides).
+    public let isMedicalDirector: Bool
     let passwordHash: String
 }
 
@@ -78,7 +80,7 @@ public enum UserRepository {
             ).run()
         return StaffUser(
             id: id, username: name, displayName: display, role: role, isDisabled: false, failedAttempts: 0, lockedUntil: nil,
-            passwordHash: passwordHash)
+            isMedicalDirector: false, passwordHash: passwordHash)
     }
 
     /// The account called `username`, if any.
@@ -95,6 +97,23 @@ public enum UserRepository {
     /// Every account of the clinic, by username.
     public static func list(clinicID: String, on db: any SQLDatabase) async throws -> [StaffUser] {
         try await db.select().column("*").from("users").where("clinic_id", .equal, SQLBind(clinicID)).orderBy("username").all().map(decode)
+    }
+
+    /// Grants or withdraws the medical-director authority. Only a prescriber's account can hold it: the overrides it allows
+    /// are prescribing decisions (DOMAIN.md §3.3, §3.5, §1.9).
+    public static func setMedicalDirector(_ granted: Bool, username: String, now: Date, clinicID: String, on db: any SQLDatabase) async throws
+        -> StaffUser
+    {
+        guard let user = try await find(username: username, clinicID: clinicID, on: db) else {
+            throw StoreError.notFound(resource: "user \(username)")
+        }
+        if granted, user.role != .prescriber {
+            throw ValidationError(
+                field: "granted", message: "only a prescriber's account can hold the medical-director authority; \(username) is \(user.role.label)")
+        }
+        try await db.update("users").set("is_medical_director", to: SQLBind(Int64(granted ? 1 : 0)))
+            .set("updated_at", to: SQLBind(Timestamps.ms(now))).where("id", .equal, SQLBind(user.id)).run()
+        return try await find(id: user.id, on: db) ?? user
     }
 
     /// Disables or re-enables an account; a disabled account's sessions end at once.
@@ -121,6 +140,7 @@ public enum UserRepository {
             isDisabled: try row.decode(column: "is_disabled", as: Int64.self) != 0,
             failedAttempts: Int(try row.decode(column: "failed_attempts", as: Int64.self)),
             lockedUntil: try row.decode(column: "locked_until", as: Int64?.self).map(Timestamps.date),
+            isMedicalDirector: try row.decode(column: "is_medical_director", as: Int64.self) != 0,
             passwordHash: try row.decode(column: "password_hash", as: String.self)
         )
     }

@@ -58,6 +58,9 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case signSession
     /// Discharge a patient despite unmet discharge criteria, with a reason (issue #5: a prescriber).
     case overrideDischarge
+    /// Document a decision to dose despite a pre-dose finding, with a reason (issue #10: a prescriber; the medical-director-only
+    /// findings also need the account's medical-director authority).
+    case overridePreDose
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -73,7 +76,7 @@ public struct AccessMatrix: Sendable {
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
             .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule, .readLedger,
-            .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge,
+            .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge, .overridePreDose,
         ],
         .nurse: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule,

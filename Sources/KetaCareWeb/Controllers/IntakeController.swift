@@ -69,6 +69,16 @@ struct IntakeController {
         let clinicID = store.clinicID
         let now = dependencies.now()
         let user = context.session!.user
+        // Issue #10: acting as medical director is the account's authority, read here; the request can only ask to use it.
+        if asMedicalDirector, !user.isMedicalDirector {
+            try? await store.recordEvent(
+                context.auditContext, at: now, action: "screening.override", resourceType: "screening", resourceID: ruleID,
+                patientID: patient.rawValue, outcome: .denied, detail: "no medical-director authority")
+            throw APIError(
+                .forbidden, code: "authority",
+                message: "\(user.username) does not hold the medical-director authority; an administrator grants it on the staff page",
+                field: "asMedicalDirector")
+        }
         let override = Override(ruleID: ruleID, by: user.username, role: user.role, asMedicalDirector: asMedicalDirector, reason: reason)
         return try await store.audited(
             context.auditContext, at: now, action: "screening.override", resourceType: "screening", resourceID: ruleID, patientID: patient.rawValue

@@ -297,6 +297,19 @@ extension SessionController {
             matrix.allows(role, .verifyDose) && file.order.map { !$0.isVerified && $0.orderedBy != context.auditContext.actor } == true
         values["can_run"] = matrix.allows(role, .runSession) && !locked
         values["can_override"] = matrix.allows(role, .overrideDischarge)
+        let isDirector = context.session?.user.isMedicalDirector ?? false
+        values["can_override_pre_dose"] =
+            matrix.allows(role, .overridePreDose) && file.session.dosingStart == nil && (state == .checkedIn || state == .preDoseChecks)
+        values["pre_dose_override_items"] = PreDoseOverrideItem.allCases.filter { !$0.needsMedicalDirector || isDirector }.map {
+            ["value": $0.rawValue, "label": Self.overrideLabel($0)]
+        }
+        values["is_medical_director"] = isDirector
+        values["pre_dose_overrides"] = file.preDoseOverrides.map { o -> [String: Any] in
+            [
+                "label": Self.overrideLabel(o.item), "by": o.by, "reason": o.reason, "time": clock(o.at),
+                "as_director": o.isMedicalDirector,
+            ]
+        }
         values["can_sign"] = matrix.allows(role, .signSession) && state.isTerminal && !locked
         values["can_amend"] = matrix.allows(role, .signSession) && locked
         for name in SessionState.path.map(\.name) + ["stopped_early"] { values["is_\(name)"] = state.name == name }
@@ -425,6 +438,29 @@ extension SessionController {
     @Sendable func withdrawFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try sessionID(context)
         return try await formAction(context, anchor: "order") { form in _ = try await withdrawOrder(id, reason: form["reason"], context: context) }
+    }
+
+    /// How an override item reads on the run-sheet.
+    static func overrideLabel(_ item: PreDoseOverrideItem) -> String {
+        switch item {
+        case .vitals: "Blood pressure (caution/hold; a block needs the medical director)"
+        case .pregnancy: "Pregnancy (medical director, §3.3)"
+        case .suicideRisk: "C-SSRS high risk today (medical director, §1.9)"
+        case .records: "Consent/screening on paper (medical director; name the record)"
+        }
+    }
+
+    @Sendable func preDoseOverrideFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        return try await formAction(context, anchor: "checks") { form in
+            _ = try await overridePreDose(id, PreDoseOverrideInput(item: form["item"] ?? "", reason: form["reason"] ?? ""), context: context)
+        }
+    }
+
+    @Sendable func preDoseOverride(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try sessionID(context)
+        _ = try await overridePreDose(id, try decode(PreDoseOverrideInput.self, keys: PreDoseOverrideInput.keys, context: context), context: context)
+        return try await sessionResponse(id, status: .created)
     }
 
     @Sendable func checksFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -23,6 +23,7 @@ struct SessionController {
         routes.post("/sessions/:id/order", .orderDose, orderFromForm)
         routes.post("/sessions/:id/order/verify", .verifyDose, verifyFromForm)
         routes.post("/sessions/:id/order/withdraw", .orderDose, withdrawFromForm)
+        routes.post("/sessions/:id/pre-dose-overrides", .overridePreDose, preDoseOverrideFromForm)
         routes.post("/sessions/:id/checks", .runSession, checksFromForm)
         routes.post("/sessions/:id/vitals", .runSession, vitalsFromForm)
         routes.post("/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledgeFromForm)
@@ -42,6 +43,7 @@ struct SessionController {
         routes.post("/api/v1/sessions/:id/order", .orderDose, order)
         routes.post("/api/v1/sessions/:id/order/verify", .verifyDose, verify)
         routes.post("/api/v1/sessions/:id/order/withdraw", .orderDose, withdraw)
+        routes.post("/api/v1/sessions/:id/pre-dose-overrides", .overridePreDose, preDoseOverride)
         routes.put("/api/v1/sessions/:id/checks", .runSession, checks)
         routes.post("/api/v1/sessions/:id/vitals", .runSession, vitals)
         routes.post("/api/v1/sessions/:id/alerts/:alertID/acknowledge", .runSession, acknowledge)
@@ -320,6 +322,52 @@ struct SessionController {
                 at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
             try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
             return (order, "withdrawn")
+        }
+    }
+
+    struct PreDoseOverrideInput: Decodable, Sendable {
+        var item: String
+        var reason: String
+        static let keys: Set<String> = ["item", "reason"]
+    }
+
+    /// Documents a decision to dose despite a pre-dose finding (issue #10). The authority is the account's: a prescriber for
+    /// a BP caution or hold; the medical-director attribute, read here from the signed-in account, for a BP block, pregnancy,
+    /// a C-SSRS high result and records held on paper. The gate itself decides whether the override is enough.
+    func overridePreDose(_ id: String, _ input: PreDoseOverrideInput, context: AppRequestContext) async throws -> PreDoseOverride {
+        guard let item = PreDoseOverrideItem(rawValue: input.item) else {
+            throw SessionError(
+                .outOfRange, field: "item", message: "item must be one of \(PreDoseOverrideItem.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (3...1000).contains(reason.count) else {
+            throw SessionError(
+                .missing, field: "reason",
+                message: item == .records
+                    ? "reason is required: name the paper record (what, signed when, filed where)" : "reason is required (3–1000 characters)")
+        }
+        guard let user = context.session?.user else { throw APIError.forbidden(.overridePreDose) }
+        if item.needsMedicalDirector, !user.isMedicalDirector {
+            try? await store.recordEvent(
+                context.auditContext, at: dependencies.now(), action: "session.pre_dose_override", resourceType: "session", resourceID: id,
+                outcome: .denied, detail: "item=\(item.rawValue) no medical-director authority")
+            throw APIError(
+                .forbidden, code: "authority",
+                message: "overriding \(item.rawValue) needs the medical-director authority, which \(user.username)'s account does not hold",
+                field: "item")
+        }
+        let clinicID = store.clinicID
+        return try await mutate(id, action: "session.pre_dose_override", context: context) { session, _, now, db in
+            guard session.dosingStart == nil, session.state == .checkedIn || session.state == .preDoseChecks else {
+                throw Self.refuse("state", "pre-dose findings can be overridden only before dosing starts; the session is \(session.state.name)")
+            }
+            let override = PreDoseOverride(
+                item: item, by: user.username, role: user.role, isMedicalDirector: user.isMedicalDirector, reason: reason, at: now)
+            try await SessionRepository.appendEvent(
+                session, kind: SessionEventKind.preDoseOverride, payload: override, at: now, by: user.username, role: user.role, clinicID: clinicID,
+                on: db)
+            try await SessionRepository.save(session, baseVersion: session.version, by: user.username, now: now, clinicID: clinicID, on: db)
+            return (override, "item=\(item.rawValue) medical_director=\(user.isMedicalDirector)")
         }
     }
 
@@ -774,13 +822,21 @@ struct SessionController {
             identityConfirmed: checks?.identity ?? false, consentedRoutes: facts.consentedRoutes, consentExpiresAt: facts.consentExpiresAt,
             eligibilityScreenedAt: facts.eligibilityScreenedAt, eligibilityCleared: facts.eligibilityCleared, doseOrderedBy: file.order?.orderedBy,
             doseVerifiedBy: file.order?.verifiedBy, doseVerifierRole: file.order?.verifiedRole, vitals: session.baselineVitals,
-            vitalsTakenAt: session.baselineVitalsAt,
+            vitalsTakenAt: session.baselineVitalsAt, vitalsOverride: file.preDoseOverrides.last { $0.item == .vitals }?.clinicianOverride,
             questionnaires: [
                 PreSessionQuestionnaire(
                     instrument: "pre-session questionnaires", isDone: checks?.questionnairesDone ?? false, waiverReason: checks?.questionnaireWaiver)
             ],
             fastingConfirmed: checks?.fasting ?? false, escortConfirmed: checks?.escort ?? false, pregnancy: checks?.pregnancy ?? .unknown,
-            medicationsReviewedAt: checks?.medicationsReviewed == true ? checks?.confirmedAt : nil, previousSessionAt: nil)
+            medicationsReviewedAt: checks?.medicationsReviewed == true ? checks?.confirmedAt : nil, previousSessionAt: nil,
+            hasConsentRecord: file.stored?.hasConsentRecord ?? false,
+            safetyAlerts: file.patientAlerts.map {
+                PreDoseSafetyAlert(
+                    ruleID: $0.ruleID, message: $0.message, raisedAt: $0.raisedAt, blocksDosing: $0.blocksDosing,
+                    // A risk review is an acknowledgement with the action taken (the note is required to acknowledge).
+                    isReviewed: !$0.isOpen && !($0.actionNote ?? "").isEmpty)
+            },
+            overrides: file.preDoseOverrides)
     }
 
     /// The next vitals set due (the soonest of the BP, oximetry and respiratory-rate schedules), once dosing has started.

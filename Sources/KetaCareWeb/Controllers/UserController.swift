@@ -14,8 +14,10 @@ struct UserController {
         routes.post("/admin/users", .manageUsers, createFromForm)
         routes.post("/admin/users/:username/disable", .manageUsers, disableFromForm)
         routes.post("/admin/users/:username/enable", .manageUsers, enableFromForm)
+        routes.post("/admin/users/:username/medical-director", .manageUsers, medicalDirectorFromForm)
         routes.get("/api/v1/users", .manageUsers, list)
         routes.post("/api/v1/users", .manageUsers, create)
+        routes.post("/api/v1/users/:username/medical-director", .manageUsers, medicalDirector)
     }
 
     struct UserDTO: Encodable {
@@ -24,6 +26,7 @@ struct UserController {
         let role: String
         let isDisabled: Bool
         let lockedUntil: String?
+        let isMedicalDirector: Bool
 
         init(_ u: StaffUser) {
             username = u.username
@@ -31,6 +34,7 @@ struct UserController {
             role = u.role.rawValue
             isDisabled = u.isDisabled
             lockedUntil = u.lockedUntil.map(Format.iso)
+            isMedicalDirector = u.isMedicalDirector
         }
     }
 
@@ -74,6 +78,24 @@ struct UserController {
         }
     }
 
+    /// Grants or withdraws the medical-director authority, with the reason; audited (issue #10: authority is the account's,
+    /// checked on the server, never a box ticked in a request).
+    func setMedicalDirector(_ granted: Bool, username: String, reason: String?, context: AppRequestContext) async throws -> StaffUser {
+        let clinicID = dependencies.store.clinicID
+        let now = dependencies.now()
+        let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard (3...500).contains(why.count) else {
+            throw ValidationError(field: "reason", message: "reason is required (3–500 characters): who decided and on what authority")
+        }
+        return try await dependencies.store.audited(
+            context.auditContext, at: now, action: granted ? "user.medical_director.grant" : "user.medical_director.withdraw", resourceType: "user",
+            resourceID: username
+        ) { db in
+            let user = try await UserRepository.setMedicalDirector(granted, username: username, now: now, clinicID: clinicID, on: db)
+            return Audited(user, resourceID: user.id, detail: "reason=\(why)")
+        }
+    }
+
     private func render(_ context: AppRequestContext, error: APIError? = nil, form: [String: String] = [:]) async throws -> Response {
         let list = try await users()
         return dependencies.pages.render(
@@ -83,6 +105,7 @@ struct UserController {
                     [
                         "username": $0.username, "displayName": $0.displayName, "role": $0.role.label, "isDisabled": $0.isDisabled,
                         "isLocked": ($0.lockedUntil ?? .distantPast) > dependencies.now(),
+                        "isMedicalDirector": $0.isMedicalDirector, "isPrescriber": $0.role == .prescriber,
                     ] as [String: Any]
                 },
                 "roles": Role.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0.rawValue == form["role"]] },
@@ -118,6 +141,32 @@ struct UserController {
     @Sendable func enableFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await setDisabled(false, username: try context.parameters.require("username"), context: context)
         return Pages.redirect("/admin/users")
+    }
+
+    @Sendable func medicalDirectorFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = FormBody.parse(context.body)
+        do {
+            _ = try await setMedicalDirector(
+                form["granted"] == "true", username: try context.parameters.require("username"), reason: form["reason"], context: context)
+            return Pages.redirect("/admin/users")
+        } catch {
+            let apiError = APIError.from(error, timeZone: dependencies.timeZone)
+            guard apiError.status != .internalServerError else { throw error }
+            return try await render(context, error: apiError)
+        }
+    }
+
+    @Sendable func medicalDirector(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable {
+            let granted: Bool
+            let reason: String
+        }
+        let object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(object, allowed: ["granted", "reason"])
+        let input = try StrictJSON.decode(Input.self, from: object)
+        let user = try await setMedicalDirector(
+            input.granted, username: try context.parameters.require("username"), reason: input.reason, context: context)
+        return try jsonResponse(UserDTO(user))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {

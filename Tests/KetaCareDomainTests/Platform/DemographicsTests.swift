@@ -155,7 +155,7 @@ struct AccessMatrixTests {
         .prescriber: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
             .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule, .readLedger,
-            .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge,
+            .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge, .overridePreDose,
         ],
         .nurse: [
             .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule,
