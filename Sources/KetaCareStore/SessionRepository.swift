@@ -304,6 +304,12 @@ public enum SessionRepository {
     }
 
     /// The session's current dose order; withdrawn ones stay in the table and on the timeline.
+    /// The session a dose order belongs to, if the order exists.
+    public static func session(ofOrder orderID: String, on db: any SQLDatabase) async throws -> String? {
+        try await db.select().columns("session_id").from("dose_orders").where("id", .equal, SQLBind(orderID)).first()?
+            .decode(column: "session_id", as: String.self)
+    }
+
     public static func currentOrder(session id: String, on db: any SQLDatabase) async throws -> StoredDoseOrder? {
         try await db.select().column("*").from("dose_orders").where("session_id", .equal, SQLBind(id))
             .where("withdrawn_at", .is, SQLLiteral.null).first().map(decodeOrder)
@@ -335,7 +341,9 @@ public enum SessionRepository {
     /// Every administered session dose (for reconciliation against the ledger, DOMAIN.md §9.6): session, order, mg, when.
     public static func administeredDoses(clinicID: String, on db: any SQLDatabase) async throws -> [SessionDose] {
         let rows = try await db.select().column(SQLColumn("id", table: "s")).column(SQLColumn("administered_mg", table: "s"))
-            .column(SQLColumn("dosing_start", table: "s")).column(SQLColumn("id", table: "o"), as: "order_id")
+            .column(SQLColumn("dosing_start", table: "s")).column(SQLColumn("patient_id", table: "s")).column(
+                SQLColumn("id", table: "o"), as: "order_id"
+            )
             .from(SQLAlias(SQLIdentifier("treatment_sessions"), as: SQLIdentifier("s")))
             .join(
                 SQLAlias(SQLIdentifier("dose_orders"), as: SQLIdentifier("o")), on: SQLColumn("session_id", table: "o"), .equal,
@@ -351,7 +359,7 @@ public enum SessionRepository {
             else { return nil }
             return SessionDose(
                 sessionID: try row.decode(column: "id", as: String.self), doseOrderID: try row.decode(column: "order_id", as: String.self),
-                given: Milligrams(mg), administeredAt: Timestamps.date(at))
+                given: Milligrams(mg), administeredAt: Timestamps.date(at), patientID: try row.decode(column: "patient_id", as: String.self))
         }
     }
 

@@ -62,9 +62,9 @@ extension BenchCommand {
             let client = try HTTPLoadClient(port: server.port)
             let nurse = try token(client, "nurse.kim")
             let doctor = try token(client, "dr.patel")
-            let patients =
-                try json(client, "GET", "/api/v1/patients?q=KC-000&limit=200", nurse)["patients"] as? [[String: Any]]
-                ?? []
+            // Only patients with a consent and screening on record can be dosed (issue #10 "no record, no dose").
+            let patients = (try json(client, "GET", "/api/v1/patients?q=KC-000&limit=200", nurse)["patients"] as? [[String: Any]] ?? [])
+                .filter { DemoClinic.hasRecords(mrnNumber: Int(String(($0["mrn"] as? String ?? "").suffix(6))) ?? 0) }
             guard patients.count >= connections else { throw BenchError("need \(connections) patients, found \(patients.count)") }
             var sessions: [String] = []
             for patient in patients.prefix(connections) {

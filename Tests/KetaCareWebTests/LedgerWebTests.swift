@@ -96,4 +96,34 @@ struct LedgerWebTests {
             #expect(refusals.contains { $0.outcome == .failed && $0.detail == "invalid field=idempotency_key" })
         }
     }
+
+    @Test("Issue #11: a hand-entered administration cannot name another patient's session or dose order, or an unknown patient")
+    func administrationsPointOnlyAtTheirOwnPatientsRecords() async throws {
+        try await WebHarness.withApp { client, store, _ in
+            let nurse = try await client.token("nurse.kim")
+            let (received, receipt) = try await client.json(
+                .post, "/api/v1/ledger/entries", token: nurse,
+                body: """
+                    {"kind":"receipt","idempotencyKey":"r-x","productId":"ketamine-50mg-ml-10ml","lotNumber":"KX","expiresOn":"2030-12-31",
+                     "containers":1,"locationId":"safe","supplierName":"Acme Pharma","supplierAddress":"1 Main St","supplierDea":"AB1234563",
+                     "invoiceReference":"INV-9","witness":{"username":"dr.patel","password":"\(Self.password)"}}
+                    """)
+            #expect(received == .created, "\(receipt)")
+            let lot = try #require(receipt["lotId"] as? String)
+            let other = try await MeasurementTests.patientID(store, "KC-000003")
+            let (_, session) = try await client.json(.post, "/api/v1/patients/\(other)/sessions", token: nurse, body: #"{"route":"iv"}"#)
+            let sessionID = try #require(session["id"] as? String)
+            for (extra, field) in [
+                (#""patientId":"KC-000001","sessionId":"\#(sessionID)""#, "sessionId"), (#""patientId":"KC-000001","sessionId":"nope""#, "sessionId"),
+                (#""patientId":"KC-000001","doseOrderId":"nope""#, "doseOrderId"), (#""patientId":"not-a-patient""#, "patientId"),
+            ] {
+                let (status, body) = try await client.json(
+                    .post, "/api/v1/ledger/entries", token: nurse,
+                    body:
+                        #"{"kind":"administration","idempotencyKey":"a-\#(field)-\#(extra.count)","lotId":"\#(lot)","locationId":"safe","container":1,\#(extra),"given":1,"wasted":0}"#
+                )
+                #expect(status == .unprocessableContent && errorField(body) == field, "\(extra): \(status) \(body)")
+            }
+        }
+    }
 }

@@ -10,13 +10,16 @@ public struct SessionDose: Codable, Sendable, Equatable {
     public var given: Milligrams
     /// When it was given.
     public var administeredAt: Date
+    /// The patient the session was for (nil: not compared).
+    public var patientID: String?
 
     /// Creates a session dose.
-    public init(sessionID: String, doseOrderID: String, given: Milligrams, administeredAt: Date) {
+    public init(sessionID: String, doseOrderID: String, given: Milligrams, administeredAt: Date, patientID: String? = nil) {
         self.sessionID = sessionID
         self.doseOrderID = doseOrderID
         self.given = given
         self.administeredAt = administeredAt
+        self.patientID = patientID
     }
 }
 
@@ -88,6 +91,12 @@ public enum Reconciliation {
             if let session = a.sessionID, session != dose.sessionID {
                 unmatchedDoses.append(UnmatchedDose(dose: dose, reason: "ledger entry \(first.sequence) is for session \(session)"))
                 unmatchedEntries.append(UnmatchedEntry(entry: first, reason: "dose order \(dose.doseOrderID) belongs to session \(dose.sessionID)"))
+                continue
+            }
+            // Issue #11: the right dose order for the wrong patient is a discrepancy, not a match.
+            if let patient = dose.patientID, a.patientID != patient {
+                unmatchedDoses.append(UnmatchedDose(dose: dose, reason: "ledger entry \(first.sequence) is for patient \(a.patientID)"))
+                unmatchedEntries.append(UnmatchedEntry(entry: first, reason: "dose order \(dose.doseOrderID) was given to patient \(patient)"))
                 continue
             }
             let recorded = catalog.products[first.product]?.milligrams(in: a.given).value

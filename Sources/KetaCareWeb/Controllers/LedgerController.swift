@@ -4,6 +4,7 @@ import Hummingbird
 import KetaCareDomain
 import KetaCareStore
 import NIOCore
+import SQLKit
 
 /// The controlled-substance ledger (issue #6): balances, entries, blind counts, discrepancies, reports and reconciliation.
 struct LedgerController {
@@ -51,8 +52,11 @@ struct LedgerController {
                 if let text = input.patientId {
                     if let found = try await PatientRepository.find(mrn: text, clinicID: clinicID, on: db) {
                         patient = found.id.rawValue
+                    } else if try await PatientRepository.find(id: PatientID(text), clinicID: clinicID, on: db) == nil {
+                        throw ValidationError(field: "patientId", message: "no patient \(text) in this clinic (give the MRN or the patient id)")
                     }
                 }
+                try await Self.checkSessionLinks(input, patient: patient, clinicID: clinicID, on: db)
                 return (try await LedgerRepository.state(clinicID: clinicID, on: db), patient)
             }
             draft = try input.draft(state: state, recorder: recorder, patient: patient, now: now)
@@ -65,6 +69,30 @@ struct LedgerController {
             throw error
         }
         return try await store.recordLedgerEntry(draft, recordedBy: recorder, who: context.auditContext, now: now, timeZone: dependencies.timeZone)
+    }
+
+    /// Issue #11: a hand-entered administration's session and dose order must be this clinic's, for this patient, and the
+    /// order must be that session's: a ledger line can never point at another patient's (or clinic's) record.
+    static func checkSessionLinks(_ input: LedgerEntryInput, patient: String?, clinicID: String, on db: any SQLDatabase) async throws {
+        if let sessionID = input.sessionId {
+            guard let session = try? await SessionRepository.require(id: sessionID, clinicID: clinicID, on: db) else {
+                throw ValidationError(field: "sessionId", message: "no session \(sessionID) in this clinic")
+            }
+            if let patient, session.patientID.rawValue != patient {
+                throw ValidationError(field: "sessionId", message: "session \(sessionID) is another patient's, not \(input.patientId ?? patient)'s")
+            }
+        }
+        if let orderID = input.doseOrderId {
+            guard let sessionOfOrder = try await SessionRepository.session(ofOrder: orderID, on: db),
+                let session = try? await SessionRepository.require(id: sessionOfOrder, clinicID: clinicID, on: db)
+            else { throw ValidationError(field: "doseOrderId", message: "no dose order \(orderID) in this clinic") }
+            if let sessionID = input.sessionId, sessionID != sessionOfOrder {
+                throw ValidationError(field: "doseOrderId", message: "dose order \(orderID) belongs to session \(sessionOfOrder), not \(sessionID)")
+            }
+            if let patient, session.patientID.rawValue != patient {
+                throw ValidationError(field: "doseOrderId", message: "dose order \(orderID) is another patient's")
+            }
+        }
     }
 
     func recordCount(

@@ -10,8 +10,8 @@ struct ReconciliationTests {
         F.entry(sequence, witness: nil, F.administration(drawn: F.ml(given), given: F.ml(given), wasted: F.ml("0"), order: order, session: session))
     }
 
-    static func dose(_ order: String, mg: Int, session: String = "s-1") -> SessionDose {
-        SessionDose(sessionID: session, doseOrderID: order, given: Milligrams(mg), administeredAt: F.now)
+    static func dose(_ order: String, mg: Int, session: String = "s-1", patient: String? = nil) -> SessionDose {
+        SessionDose(sessionID: session, doseOrderID: order, given: Milligrams(mg), administeredAt: F.now, patientID: patient)
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -25,6 +25,10 @@ struct ReconciliationTests {
     }
 
     static let cases: [Case] = [
+        // Issue #11: the right order for the wrong patient is a discrepancy on both sides.
+        Case(
+            label: "same order, another patient's ledger line", doses: [dose("o-1", mg: 41, patient: "someone-else")],
+            entries: [admin(4, order: "o-1", given: "0.82")], matched: 0, unmatchedDoses: ["o-1"], unmatchedEntries: [4]),
         Case(
             label: "41 mg = 0.82 mL of 50 mg/mL: matched", doses: [dose("o-1", mg: 41)], entries: [admin(4, order: "o-1", given: "0.82")],
             matched: 1, unmatchedDoses: [], unmatchedEntries: []),
