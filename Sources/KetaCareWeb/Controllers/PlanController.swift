@@ -264,7 +264,10 @@ struct PlanController {
         let timeParts = (request.query("time") ?? "09:00").split(separator: ":").compactMap { Int($0) }
         let time = try TimeOfDay(hour: timeParts.first ?? 9, minute: timeParts.count > 1 ? timeParts[1] : 0)
         let calendar = calendar
-        let (plan, patient, proposals, booked) = try await store.database.write { db in
+        // Issue #11: the booking page shows a patient's plan and bookings, so reading it is audited like the chart.
+        let (plan, patient, proposals, booked) = try await store.audited(
+            context.auditContext, at: now, action: "plan.schedule.view", resourceType: "plan", resourceID: planID.rawValue, isRead: true
+        ) { db in
             guard let stored = try await PlanRepository.find(id: planID, clinicID: clinicID, on: db) else {
                 throw StoreError.notFound(resource: "plan")
             }
@@ -287,7 +290,7 @@ struct PlanController {
             let booked = try await BookingRepository.bookings(of: plan.patientID, clinicID: clinicID, on: db).filter {
                 $0.booking.planID == planID && $0.booking.isActive
             }
-            return (plan, patient, proposals, booked)
+            return Audited((plan, patient, proposals, booked), resourceID: planID.rawValue, patientID: plan.patientID.rawValue)
         }
         let names = ["", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         return pages.render(

@@ -66,20 +66,30 @@ struct SystemController {
         let store = dependencies.store
         let clinicID = store.clinicID
         let actor = context.auditContext.actor
-        let recent = try await store.database.read { db in
-            try await AuditLog.events(AuditQuery(actor: actor, action: "patient.view", limit: 50), clinicID: clinicID, on: db)
-        }
-        var seen = Set<String>()
-        let recentIDs = recent.compactMap(\.patientID).filter { seen.insert($0).inserted }.prefix(8)
-        let patients = try await store.database.read { db in
-            try await PatientRepository.find(ids: recentIDs.map(PatientID.init), clinicID: clinicID, on: db)
-        }
-        let count = try await store.database.read { db in try await PatientRepository.count(clinicID: clinicID, on: db) }
-        // Open safety alerts are routed to the patient's responsible prescriber (to every prescriber when none is assigned);
-        // everyone who reads charts sees the rest under "other open alerts" so nothing is hidden.
-        let routed = try await store.database.read { db in try await MeasurementRepository.openAlertsRouted(limit: 100, clinicID: clinicID, on: db) }
         let dueNow = dependencies.now()
-        let due = try await store.database.read { db in try await DueListRepository.due(now: dueNow, clinicID: clinicID, on: db) }
+        // Issue #11: the dashboard shows patients' names, alerts and due questionnaires, so reading it is audited like a chart
+        // view (one event naming the patients shown), in the same transaction as the reads.
+        let (patients, count, routed, due) = try await store.audited(
+            context.auditContext, at: dueNow, action: "dashboard.view", resourceType: "dashboard", isRead: true
+        ) { db in
+            let recent = try await AuditLog.events(AuditQuery(actor: actor, action: "patient.view", limit: 50), clinicID: clinicID, on: db)
+            var seen = Set<String>()
+            let recentIDs = recent.compactMap(\.patientID).filter { seen.insert($0).inserted }.prefix(8)
+            let patients = try await PatientRepository.find(ids: recentIDs.map(PatientID.init), clinicID: clinicID, on: db)
+            let count = try await PatientRepository.count(clinicID: clinicID, on: db)
+            // Open safety alerts are routed to the patient's responsible prescriber (to every prescriber when none is assigned);
+            // everyone who reads charts sees the rest under "other open alerts" so nothing is hidden.
+            let routed = try await MeasurementRepository.openAlertsRouted(limit: 100, clinicID: clinicID, on: db)
+            let due = try await DueListRepository.due(now: dueNow, clinicID: clinicID, on: db)
+            var shown: [String] = []
+            for id in patients.map(\.id.rawValue) + routed.map(\.alert.patientID.rawValue) + due.map(\.patientID.rawValue)
+            where !shown.contains(id) {
+                shown.append(id)
+            }
+            return Audited(
+                (patients, count, routed, due), resourceID: "-",
+                detail: "patients=\(shown.count)" + (shown.isEmpty ? "" : " ids=\(shown.prefix(60).joined(separator: ","))"))
+        }
         let role = context.session!.user.role
         let isMine: (RoutedAlert) -> Bool = { role != .prescriber || $0.prescriber == actor || $0.prescriber == nil }
         let mine = routed.filter(isMine)
