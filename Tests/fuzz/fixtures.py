@@ -285,9 +285,8 @@ class World:
             case "listResponses":
                 query = {"instrument": "phq9"}
             case "recordResponse":
-                # answeredAt is left out: the server refuses the documented date-time string (it wants a number), and a
-                # 400 at decoding would keep every other field from being validated. The sweep still sends answeredAt.
-                body = {"instrument": "gad7", "answers": [1, 2, 0, 1, 3, 0, 1, None], "context": "follow-up", "mode": "paper"}
+                body = {"instrument": "gad7", "answers": [1, 2, 0, 1, 3, 0, 1, None], "context": "follow-up", "mode": "paper",
+                        "answeredAt": "2026-12-01T10:00:00Z"}
             case "createSelfReportLink":
                 body = {"instruments": ["gad7", "phq9"], "context": "follow-up"}
             case "listAlerts":

@@ -60,8 +60,11 @@ class Guard:
             self._crashed(stage, operation, role, request, f"answered {response.status_code}, then the process exited")
             return "crash"
         if response.status_code >= 500:
+            key = ("5xx", operation, _error_key(response))
+            if not any(f["key"] == key for f in self.report.failures):
+                print(f"{response.status_code} {operation} as {role}: {request[:300]}", flush=True)
             self.report.fail("5xx", stage, operation, role, request, status=response.status_code,
-                             detail=excerpt(response.text, 600), key=("5xx", operation, _error_key(response)))
+                             detail=excerpt(response.text, 600), key=key)
             if self.server.wait_exit(0.5):
                 self._crashed(stage, operation, role, request, f"answered {response.status_code}, then the process exited")
                 return "crash"

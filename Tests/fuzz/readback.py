@@ -48,8 +48,11 @@ class Readback:
             paths.append((CREATED[operation.operation_id], {"id": answer["id"]}))
         return [(p, v) for p, v in paths if p in self.gets]
 
-    def check(self, stage, operation, role, request, path_values, world, response):
-        """Returns True when a read-back failed (the caller rebuilds its fixtures: one of them may be what broke)."""
+    def check(self, stage, operation, role, request, path_values, world, response, marker=None):
+        """Returns True when a read-back failed (the caller rebuilds its fixtures: one of them may be what broke).
+
+        `marker` = (prefix, full): a text the write stored with a NUL after `prefix`; a read-back that shows `prefix`
+        alone has lost the rest of what was accepted (a C-string truncation), which is reported as data loss."""
         if operation.method == "get" or not 200 <= response.status_code < 300:
             return False
         try:
@@ -57,6 +60,13 @@ class Readback:
         except ValueError:
             answer = None
         failed = False
+        if marker is not None:
+            seen = set(_strings(answer))
+            if marker[0] in seen and marker[1] not in seen:
+                self.report.fail("data-loss", stage, operation.label, role, request, status=response.status_code,
+                                 detail=f"accepted {marker[1]!r} and answered it as {marker[0]!r}: the text after the NUL is lost",
+                                 key=("data-loss", operation.label))
+                failed = True
         for get_path, values in self.targets(operation, path_values, world, answer):
             get = self.gets[get_path]
             roles = [r for r in self.allowed.get(get.operation_id, []) if r]
@@ -89,4 +99,25 @@ class Readback:
                 failed = True
             else:
                 self.report.passed()
+                if marker is not None:
+                    try:
+                        seen = set(_strings(read.json()))
+                    except ValueError:
+                        seen = set()
+                    if marker[0] in seen and marker[1] not in seen:
+                        self.report.fail("data-loss", stage, operation.label, role, request, status=f"{response.status_code}, then GET 200",
+                                         detail=f"accepted {marker[1]!r}; GET {get_path} shows {marker[0]!r}: the text after the NUL is lost",
+                                         key=("data-loss", operation.label))
+                        failed = True
         return failed
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Fuzzing stage (issue #11, "No request can take the clinic down").
 
-Starts a real `ketacare serve --demo --port 0 --database <temporary SQLite>`, signs in every demo role
+Starts a real `ketacare serve --demo --port 0 --database <temporary SQLite>` (or on the PostgreSQL database DATABASE_URL
+names, when set), signs in every demo role
 (POST /api/v1/auth/token), makes real resources to aim at (fixtures.py), then:
   a. schemathesis (schemathesis_stage.py) over every operation of /openapi.json with each role's token: examples,
      coverage (boundary and negative values) and generated cases, checks not_a_server_error, status_code_conformance,
@@ -15,7 +16,9 @@ crash, hang or schema violation.
 Environment:
   KETACARE_BIN        server binary (default <repo>/.build/debug/ketacare)
   KETACARE_FUZZ_LONG  1 = the long run (more examples, every allowed role in the sweep, every value for bcrypt requests)
+  KETACARE_FUZZ_BUDGET  seconds each stage may take (default 150 for schemathesis and 180 for the sweep; long run 1800 and 3600)
   KETACARE_FUZZ_SEED  seed for schemathesis (default fixed, so CI runs are repeatable; the long run picks one and prints it)
+  DATABASE_URL        when set, the server runs on that PostgreSQL database instead of a temporary SQLite file
   ARTIFACTS_DIR       server logs (default <repo>/.build/artifacts/fuzz)
   KETACARE_FUZZ_OPENAPI  fuzz from this document file instead of the served /openapi.json (to try an edit unbuilt)
 
@@ -116,15 +119,14 @@ def main():
             document = Document(json.loads(Path(os.environ["KETACARE_FUZZ_OPENAPI"]).read_text()))
         else:
             document = Document(requests.get(server.base_url + "/openapi.json", timeout=30).json())
-        operations = [o for o in document.operations() if o.operation_id not in EXCLUDED]
+        every = [o for o in document.operations() if o.operation_id not in EXCLUDED]
         for operation_id, reason in EXCLUDED.items():
             report.note(f"{operation_id} excluded: {reason}")
-        if args.operation:
-            operations = [o for o in operations if o.operation_id in args.operation]
+        operations = [o for o in every if o.operation_id in args.operation] if args.operation else every
         guard = Guard(server, report)
 
         world = World(api).build()
-        allowed = probe_roles(document, operations, world, tokens, server)
+        allowed = probe_roles(document, every, world, tokens, server)  # all of them: the read-backs use any GET
         for operation in operations:
             if not allowed[operation.operation_id]:
                 report.note(f"{operation.label}: every role is refused (403); fuzzed for the refusal only")
@@ -135,7 +137,7 @@ def main():
             from schemathesis_stage import SchemathesisStage
 
             stage_started = time.monotonic()
-            budget = 1800 if long_run else 150
+            budget = float(os.environ.get("KETACARE_FUZZ_BUDGET") or (1800 if long_run else 150))
             SchemathesisStage(document, world, tokens, server, guard, report, allowed, readback, seed=seed, long_run=long_run,
                               deadline=time.monotonic() + budget).run(operations)
             print(f"schemathesis stage: {time.monotonic() - stage_started:.0f} s", flush=True)
@@ -146,7 +148,7 @@ def main():
             stage_started = time.monotonic()
             ordered = {o.operation_id: [r for r in ROLE_ORDER if r in allowed[o.operation_id]] or [None if o.public else "admin"]
                        for o in operations}
-            budget = 3600 if long_run else 180
+            budget = float(os.environ.get("KETACARE_FUZZ_BUDGET") or (3600 if long_run else 180))
             # Fresh resources (schemathesis has moved the first ones on), and again whenever a request broke one.
             Sweep(document, lambda: World(api).build(), tokens, server, guard, report, lambda o: ordered[o.operation_id], readback,
                   long_run=long_run, deadline=time.monotonic() + budget).run(operations)

@@ -1,4 +1,5 @@
-"""A real `ketacare serve --demo` process for the fuzzing stage, restartable after a crash on the same database.
+"""A real `ketacare serve --demo` process for the fuzzing stage, restartable after a crash on the same database: a
+temporary SQLite file, or the PostgreSQL database DATABASE_URL names when it is set.
 
 Started as the browser tests start theirs (Tests/browser/conftest.py): `--port 0`, the base URL read from the first line
 "KetaCare is running at URL", then GET /health until it answers 200. Each start writes its stderr to
@@ -54,8 +55,12 @@ class Server:
         self.starts += 1
         stdout_path = self.workdir / f"stdout-{self.starts}.log"
         self.stderr_path = self.artifacts / f"server-{self.starts}.log"
-        args = [str(SERVER_BIN), "serve", "--demo", "--port", "0", "--database", str(self.database)]
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        args = [str(SERVER_BIN), "serve", "--demo", "--port", "0"]
+        if os.environ.get("DATABASE_URL"):  # as the browser tests: that PostgreSQL database (restarts reuse it)
+            env = dict(os.environ)
+        else:
+            args += ["--database", str(self.database)]
+            env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         # A crash prints its backtrace without waiting for a debugger (the default on a terminal is to offer one).
         env.setdefault("SWIFT_BACKTRACE", "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none")
         with open(stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:

@@ -163,6 +163,9 @@ DATETIMES_DEFAULT = [v for v in DATETIMES if v.label in {
     '"-0001-01-01T00:00:00Z"', '"2026-12-03T25:61:61Z"', '"2026-12-03T10:00:00+99:99"', '""', "-1000000000000000.0", "1000000000000000.0",
     "9223372036854775808", "-9223372036854775808", "1e+308", "-1e+308", "9.2e+18", "raw 1e999"}]
 STRINGS_DEFAULT = [STRINGS[i] for i in (0, 2, 4, 5, 7, 13, 15)]
+# Sent to every text field: "KCFZ<n>\u0000tail", a fresh n each time. When it is accepted, the read-backs must not show
+# "KCFZ<n>" alone (what was accepted was then cut at the NUL).
+NUL_MARKER = V('"KCFZ<n>\\u0000tail" (NUL round trip)', None)
 
 
 # For requests that make the server run bcrypt (~0.35 s each on a debug build) the default run sends fewer values.
@@ -189,7 +192,7 @@ def values_for(kind, expensive, long_run, main_base=True):
         values = DATETIMES_DEFAULT if short else DATETIMES
         wrong = ["null", "array", "deep-array"] if short else ["null", "true", "array", "object", "deep-array"]
     elif kind == "string":
-        values = STRINGS_DEFAULT if short else STRINGS
+        values = (STRINGS_DEFAULT if short else STRINGS) + [NUL_MARKER]
         wrong = ["null", "integer", "deep-array", "deep-object"] if short else ["null", "integer", "number", "array", "object", "deep-array",
                                                                              "deep-object", "true"]
     elif kind == "boolean":
@@ -284,6 +287,7 @@ class Sweep:
         self.http = requests.Session()
         self.crashes_per_field = {}
         self.synthesized = set()
+        self.markers = 0
         # Each crash costs ~10 s (the backtrace is symbolicated, then a restart): after this many in one field, its other
         # values are not sent (and that is reported).
         self.crash_limit = 5 if long_run else 1
@@ -432,6 +436,13 @@ class Sweep:
     def send(self, operation, role, base, field_path, value, what):
         """Sends `base` with `field_path` set to `value` (raw JSON); returns the status, or "crash", "hang", "5xx"…"""
         body = base.get("body")
+        marker = None
+        if value is NUL_MARKER:
+            self.markers += 1
+            prefix = f"KCFZ{self.markers}"
+            marker = (prefix, prefix + "\u0000tail")
+            value = V(f'"{prefix}\\u0000tail"', json.dumps(marker[1]))
+            what = what.replace(NUL_MARKER.label, value.label + " (NUL round trip)")
         if field_path is None:
             data = None if body is None else json.dumps(body).encode()
         elif field_path == ():
@@ -459,6 +470,6 @@ class Sweep:
             self.http = requests.Session()
             return self.guard.observe("sweep", operation.label, role, description, error=error)
         outcome = self.guard.observe("sweep", operation.label, role, description, response=response)
-        if outcome == "ok" and self.readback.check("sweep", operation, role, description, path_values, self.world, response):
+        if outcome == "ok" and self.readback.check("sweep", operation, role, description, path_values, self.world, response, marker):
             self.world_broken = True
         return response.status_code if outcome == "ok" else outcome
