@@ -240,7 +240,7 @@ class World:
         tail = path[len("/api/v1/sessions/{id}"):]
         if tail == "/order":
             return "session_new"
-        if tail in ("/order/verify", "/order/withdraw", "/checks"):
+        if tail in ("/order/verify", "/order/withdraw", "/checks", "/pre-dose-overrides"):
             return "session_ordered"
         if tail == "/discharge":
             return "session_recovery"
@@ -362,6 +362,8 @@ class World:
             case "recordRescueMedication":
                 # given_at must lie between check-in and now: left to its default (now); the sweep still sends it.
                 body = {"drug": "ondansetron", "dose_mg": 4, "route": "iv", "indication": "nausea"}
+            case "overridePreDoseFinding":
+                body = {"item": "vitals", "reason": "fuzz sweep: blood pressure caution reviewed"}
             case "setMedicalDirector":
                 body = {"granted": False, "reason": "fuzz sweep: withdrawn from the fuzzing account"}
             case "recordSafetyCheckIn":

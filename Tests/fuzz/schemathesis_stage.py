@@ -137,6 +137,8 @@ class SchemathesisStage:
                 self.report.fail(kind, "schemathesis", operation.label, role, description, status=response.status_code,
                                  detail=f"{failure.title}: {failure.message}\nresponse: {excerpt(response.content, 400)}",
                                  key=(kind, operation.label, response.status_code, failure.title, _first_line(failure.message)))
+        except Exception as error:  # a check that could not run (e.g. an unreadable body): visible, not a failure of the server
+            self.report.note(f"{operation.label}: the checks could not run on {description[:200]}: {type(error).__name__}: {str(error)[:200]}")
         if 200 <= response.status_code < 300 and operation.method != "get":
             path_values = dict(case.path_parameters or {})
             if self.readback.check("schemathesis", operation, role, description, path_values, self.world, _RequestsLike(response)):
