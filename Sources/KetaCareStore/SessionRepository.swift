@@ -152,11 +152,14 @@ public struct VitalsPayload: Codable, Sendable, Equatable {
     public var vitals: VitalSigns
     /// `pre_dose` or `in_session`.
     public var phase: String
+    /// Whether the SpO2 was read on supplemental oxygen (nil in sets recorded before this was asked: room air).
+    public var onSupplementalOxygen: Bool?
 
     /// Creates a payload.
-    public init(vitals: VitalSigns, phase: String) {
+    public init(vitals: VitalSigns, phase: String, onSupplementalOxygen: Bool? = nil) {
         self.vitals = vitals
         self.phase = phase
+        self.onSupplementalOxygen = onSupplementalOxygen
     }
 }
 

@@ -165,7 +165,12 @@ struct SessionTests {
             }
             (status, body) = try await client.json(
                 .post, "\(s)/vitals", token: nurse, body: #"{"systolic":126,"diastolic":80,"heart_rate":76,"spo2":98,"respiratory_rate":14}"#)
-            (status, _) = try await client.json(.post, "\(s)/assessments", token: nurse, body: #"{"instrument":"moaas","score":5}"#)
+            // DOMAIN.md §6.4: CADSS at about 40 min (the end of the infusion); MOAA/S until two ratings equal the pre-dose 5.
+            for (instrument, score) in [("moaas", 5), ("cadss", 0), ("moaas", 5)] {
+                (status, _) = try await client.json(
+                    .post, "\(s)/assessments", token: nurse, body: #"{"instrument":"\#(instrument)","score":\#(score)}"#)
+                #expect(status == .created)
+            }
             (status, body) = try await client.json(
                 .post, "\(s)/adverse-events", token: nurse, body: #"{"term":"Nausea","grade":1,"action":"none","outcome":"resolved"}"#)
             #expect(status == .created)
@@ -189,6 +194,14 @@ struct SessionTests {
             #expect(status == .ok)
             clock.advance(by: 61 * 60)
             nurse = try await client.token("nurse.kim")  // an hour idle: sign in again (30-minute idle timeout)
+            // DOMAIN.md §6.4, §7.1: vitals, CADSS and MOAA/S again just before discharge.
+            (status, _) = try await client.json(
+                .post, "\(s)/vitals", token: nurse, body: #"{"systolic":124,"diastolic":80,"heart_rate":74,"spo2":98,"respiratory_rate":14}"#)
+            for (instrument, score) in [("cadss", 0), ("moaas", 5)] {
+                (status, _) = try await client.json(
+                    .post, "\(s)/assessments", token: nurse, body: #"{"instrument":"\#(instrument)","score":\#(score)}"#)
+            }
+            (status, body) = try await client.json(.get, s, token: nurse)
             (status, body) = try await client.json(.post, "\(s)/discharge", token: nurse, body: "{\"version\":\(Self.version(body)),\(discharge)}")
             #expect(status == .ok, "\(body)")
             #expect(body["state"] as? String == "ready_for_discharge")

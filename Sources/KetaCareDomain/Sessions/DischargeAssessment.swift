@@ -38,12 +38,22 @@ public struct DischargePolicy: Codable, Sendable, Equatable {
     public var vitalThresholds: [VitalThreshold<AlertLevel>]
     /// Roles that may override unmet criteria (prescriber).
     public var overrideRoles: Sourced<[Role]>
+    /// How far CADSS may still be above its pre-dose value at discharge (DOMAIN.md §7.1 "back near pre-dose").
+    public var cadssToleranceAbovePreDose: Sourced<Int>
+    /// "Before discharge" means within this many minutes of the assessment (DOMAIN.md §6.2, §6.4).
+    public var preDischargeWindowMinutes: Sourced<Int>
+
+    /// DESIGN DEFAULT: "near" read as "not above" (§7.1 gives no number).
+    public static let seedCADSSTolerance = Sourced(0, .designDefault)
+    /// DESIGN DEFAULT: a set within the last 15 minutes counts as "before discharge".
+    public static let seedPreDischargeWindow = Sourced(15, .designDefault)
 
     /// Creates discharge settings.
     public init(
         rules: [DischargeRule], instrument: Sourced<DischargeInstrument>, aldreteCutoff: Sourced<Int>, padssCutoff: Sourced<Int>,
         aldreteCirculation: AldreteCirculationRule, padss: PADSSRules, vitalThresholds: [VitalThreshold<AlertLevel>],
-        overrideRoles: Sourced<[Role]>
+        overrideRoles: Sourced<[Role]>, cadssToleranceAbovePreDose: Sourced<Int> = DischargePolicy.seedCADSSTolerance,
+        preDischargeWindowMinutes: Sourced<Int> = DischargePolicy.seedPreDischargeWindow
     ) {
         self.rules = rules
         self.instrument = instrument
@@ -53,6 +63,28 @@ public struct DischargePolicy: Codable, Sendable, Equatable {
         self.padss = padss
         self.vitalThresholds = vitalThresholds
         self.overrideRoles = overrideRoles
+        self.cadssToleranceAbovePreDose = cadssToleranceAbovePreDose
+        self.preDischargeWindowMinutes = preDischargeWindowMinutes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case rules, instrument, aldreteCutoff, padssCutoff, aldreteCirculation, padss, vitalThresholds, overrideRoles, cadssToleranceAbovePreDose
+        case preDischargeWindowMinutes
+    }
+
+    /// Decodes stored settings; a policy stored before the CADSS and pre-discharge settings existed gets their seeds.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rules = try c.decode([DischargeRule].self, forKey: .rules)
+        instrument = try c.decode(Sourced<DischargeInstrument>.self, forKey: .instrument)
+        aldreteCutoff = try c.decode(Sourced<Int>.self, forKey: .aldreteCutoff)
+        padssCutoff = try c.decode(Sourced<Int>.self, forKey: .padssCutoff)
+        aldreteCirculation = try c.decode(AldreteCirculationRule.self, forKey: .aldreteCirculation)
+        padss = try c.decode(PADSSRules.self, forKey: .padss)
+        vitalThresholds = try c.decode([VitalThreshold<AlertLevel>].self, forKey: .vitalThresholds)
+        overrideRoles = try c.decode(Sourced<[Role]>.self, forKey: .overrideRoles)
+        cadssToleranceAbovePreDose = try c.decodeIfPresent(Sourced<Int>.self, forKey: .cadssToleranceAbovePreDose) ?? Self.seedCADSSTolerance
+        preDischargeWindowMinutes = try c.decodeIfPresent(Sourced<Int>.self, forKey: .preDischargeWindowMinutes) ?? Self.seedPreDischargeWindow
     }
 
     /// The rule for a profile.
@@ -73,6 +105,10 @@ public enum DischargeCriterion: String, Codable, Sendable, CaseIterable {
     case minimumObservation = "minimum_observation"
     /// 2. MOAA/S = 5 or equal to pre-dose.
     case sedationResolved = "sedation_resolved"
+    /// §7.1: CADSS back near the pre-dose value (dissociation resolved).
+    case dissociationResolved = "dissociation_resolved"
+    /// §6.2, §6.4: the monitoring the route asks for was done (a hard rule for Spravato).
+    case monitoringComplete = "monitoring_complete"
     /// 3. Discharge score at or above the cutoff, with the clinic's instrument.
     case score
     /// 4. Latest vitals below the warning thresholds.
@@ -163,12 +199,19 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
     public var drivingAdviceAcknowledged: Bool
     /// Spravato: REMS Patient Monitoring Form data complete (ignored for other products).
     public var remsFormComplete: Bool
+    /// The latest CADSS total after dosing.
+    public var latestCADSS: Int?
+    /// The pre-dose CADSS total.
+    public var preDoseCADSS: Int?
+    /// Monitoring steps still missing (``SessionObservations/missingForDischarge``); empty when complete.
+    public var missingMonitoring: [String]
 
     /// Creates the assessment input.
     public init(
         route: DosingRoute, dosingStart: Date, dosingEnd: Date, now: Date, latestVitals: VitalSigns?, preDoseVitals: VitalSigns?,
         latestMOAAS: Int?, preDoseMOAAS: Int?, score: DischargeScore?, hasUnresolvedCriticalAlert: Bool, escortPresent: Bool,
-        drivingAdviceAcknowledged: Bool, remsFormComplete: Bool
+        drivingAdviceAcknowledged: Bool, remsFormComplete: Bool, latestCADSS: Int? = nil, preDoseCADSS: Int? = nil,
+        missingMonitoring: [String] = []
     ) {
         self.route = route
         self.dosingStart = dosingStart
@@ -183,6 +226,9 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
         self.escortPresent = escortPresent
         self.drivingAdviceAcknowledged = drivingAdviceAcknowledged
         self.remsFormComplete = remsFormComplete
+        self.latestCADSS = latestCADSS
+        self.preDoseCADSS = preDoseCADSS
+        self.missingMonitoring = missingMonitoring
     }
 
     /// Ready, or the unmet criteria; an override must come from an allowed role with a reason and cannot shorten a hard minimum.
@@ -209,6 +255,10 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
         }
         _ = try SessionError.requireText(override.reason, field: "override.reason", what: "why discharge is safe despite unmet criteria")
         _ = try SessionError.requireText(override.by, field: "override.by", what: "the prescriber overriding")
+        // DOMAIN.md §6.2: a Spravato session cannot be discharged while its labelled monitoring is missing; no override.
+        if profile == .spravato, unmet.contains(where: { $0.criterion == .monitoringComplete }) {
+            return DischargeDecision(isReady: false, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: nil, override: nil)
+        }
         if rule.minimumIsHard.value, unmet.contains(where: { $0.criterion == .minimumObservation }) {
             return DischargeDecision(isReady: false, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: nil, override: nil)
         }
@@ -227,6 +277,13 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
         case (let latest?, let pre):
             if latest != 5 && latest != pre { unmet.append(.init(.sedationResolved, "MOAA/S is \(latest); needs 5 or the pre-dose value")) }
         case (nil, _): unmet.append(.init(.sedationResolved, "no MOAA/S rating recorded"))
+        }
+        // DOMAIN.md §7.1: dissociation resolved — CADSS back near (within the policy's tolerance of) the pre-dose value.
+        if let pre = preDoseCADSS, let latest = latestCADSS, latest > pre + policy.discharge.cadssToleranceAbovePreDose.value {
+            unmet.append(.init(.dissociationResolved, "CADSS is \(latest), above the pre-dose \(pre); dissociation has not resolved"))
+        }
+        if !missingMonitoring.isEmpty {
+            unmet.append(.init(.monitoringComplete, "monitoring missing: " + missingMonitoring.joined(separator: "; ")))
         }
         let instrument = policy.discharge.instrument.value
         let cutoff = policy.discharge.cutoff(for: instrument)

@@ -40,6 +40,14 @@ public struct ModifiedAldrete: Codable, Sendable, Equatable {
     public var total: Int { activity + respiration + circulation + consciousness + spo2 }
 
     /// The circulation item from the pre-dose and current systolic pressure, in the clinic's percent or mmHg form (§7.2).
+    /// The SpO2 item from the reading and whether the patient was on supplemental oxygen (DOMAIN.md §7.2): 2 = maintains
+    /// >92% on room air; 1 = needs oxygen to keep >90% (or 90–92% on room air); 0 = <90% even with oxygen.
+    public static func spo2Item(spo2: Int, onSupplementalOxygen: Bool) -> Int {
+        if spo2 < 90 { return 0 }
+        if !onSupplementalOxygen && spo2 > 92 { return 2 }
+        return 1
+    }
+
     public static func circulationItem(preDoseSystolic: Int, systolic: Int, rule: AldreteCirculationRule) -> Int {
         let change = Decimal(abs(systolic - preDoseSystolic))
         let measure: Decimal

@@ -231,12 +231,34 @@ public struct MonitoringPolicy: Codable, Sendable, Equatable {
     public var timepointToleranceMinutes: Sourced<Int>
     /// A set is flagged overdue this many minutes after its due time.
     public var overdueGraceMinutes: Sourced<Int>
+    /// A set this many minutes after a timepoint still counts as taken "at about" it (DOMAIN.md §6.2, §6.4: about 40 min).
+    public var timepointLateMinutes: Sourced<Int>
+
+    /// DESIGN DEFAULT: "about 40 min" is 35–55 min with the 5-minute early tolerance.
+    public static let seedTimepointLate = Sourced(15, .designDefault)
 
     /// Creates monitoring settings.
-    public init(schedules: [MeasurementSchedule], timepointToleranceMinutes: Sourced<Int>, overdueGraceMinutes: Sourced<Int>) {
+    public init(
+        schedules: [MeasurementSchedule], timepointToleranceMinutes: Sourced<Int>, overdueGraceMinutes: Sourced<Int>,
+        timepointLateMinutes: Sourced<Int> = MonitoringPolicy.seedTimepointLate
+    ) {
         self.schedules = schedules
         self.timepointToleranceMinutes = timepointToleranceMinutes
         self.overdueGraceMinutes = overdueGraceMinutes
+        self.timepointLateMinutes = timepointLateMinutes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case schedules, timepointToleranceMinutes, overdueGraceMinutes, timepointLateMinutes
+    }
+
+    /// Decodes stored settings; a policy stored before the late allowance existed gets the seed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schedules = try c.decode([MeasurementSchedule].self, forKey: .schedules)
+        timepointToleranceMinutes = try c.decode(Sourced<Int>.self, forKey: .timepointToleranceMinutes)
+        overdueGraceMinutes = try c.decode(Sourced<Int>.self, forKey: .overdueGraceMinutes)
+        timepointLateMinutes = try c.decodeIfPresent(Sourced<Int>.self, forKey: .timepointLateMinutes) ?? Self.seedTimepointLate
     }
 
     /// The schedule for a profile and measurement, if any.
@@ -266,6 +288,10 @@ public struct MonitoringPolicy: Codable, Sendable, Equatable {
                 MeasurementSchedule(
                     profile: .spravato, measurement: .bloodPressure, timepoints: [MonitoringTimepoint(anchor: .dosingStart, minute: 40)],
                     provenance: .sourced("DOMAIN.md §6.2 [Spravato USPI W&P Increase in BP]")),
+                // DOMAIN.md §6.1–6.2: pulse oximetry throughout the ≥2 h observation; charting every 15 min is the DESIGN DEFAULT.
+                MeasurementSchedule(
+                    profile: .spravato, measurement: .oximetry, intervals: [MonitoringInterval(anchor: .dosingStart, everyMinutes: 15)],
+                    provenance: .designDefault),
                 MeasurementSchedule(profile: .infusion, measurement: .bloodPressure, intervals: [during(10), after], provenance: .designDefault),
                 MeasurementSchedule(profile: .infusion, measurement: .oximetry, intervals: [during(5), after], provenance: .designDefault),
                 MeasurementSchedule(

@@ -114,7 +114,9 @@ struct SessionController {
         var spo2: Int
         var respiratory_rate: Int
         var temperature: Double?
-        static let keys: Set<String> = ["systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "temperature"]
+        /// Whether the patient was on supplemental oxygen for the SpO2 reading (DOMAIN.md §7.2 scores the SpO2 item from it).
+        var on_oxygen: Bool?
+        static let keys: Set<String> = ["systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "temperature", "on_oxygen"]
     }
 
     struct AdverseEventInput: Decodable, Sendable {
@@ -428,7 +430,8 @@ struct SessionController {
             let isPreDose = session.state == .checkedIn || session.state == .preDoseChecks
             let phase = isPreDose ? "pre_dose" : "in_session"
             let eventID = try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.vitals, payload: VitalsPayload(vitals: vitals, phase: phase), at: now, by: who.username,
+                session, kind: SessionEventKind.vitals,
+                payload: VitalsPayload(vitals: vitals, phase: phase, onSupplementalOxygen: input.on_oxygen ?? false), at: now, by: who.username,
                 role: who.role, clinicID: clinicID, on: db)
             var alerts: [StoredSessionAlert] = []
             if isPreDose {
@@ -729,17 +732,30 @@ struct SessionController {
             let circulation = ModifiedAldrete.circulationItem(
                 preDoseSystolic: session.baselineVitals?.systolic ?? latest?.payload.vitals.systolic ?? 0,
                 systolic: latest?.payload.vitals.systolic ?? 0, rule: policy.sessions.discharge.aldreteCirculation)
-            // The SpO2 item follows from the latest reading on room air (DOMAIN.md §7.2: >92% = 2, >90% = 1).
-            let spo2 = latest.map { $0.payload.vitals.spo2 > 92 ? 2 : $0.payload.vitals.spo2 >= 90 ? 1 : 0 } ?? 0
+            // DOMAIN.md §7.2: the SpO2 item follows from the latest reading and whether it was on supplemental oxygen.
+            let spo2 =
+                latest.map {
+                    ModifiedAldrete.spo2Item(spo2: $0.payload.vitals.spo2, onSupplementalOxygen: $0.payload.onSupplementalOxygen ?? false)
+                } ?? 0
             let score = try ModifiedAldrete(
                 activity: input.activity, respiration: input.respiration, circulation: circulation, consciousness: input.consciousness, spo2: spo2)
             let moaas = file.assessments("moaas")
+            let cadss = file.assessments("cadss")
+            let start = session.dosingStart ?? now
+            let observations = Self.observations(file)
+            let missing = observations.missingForDischarge(
+                profile: MonitoringProfile(route: session.route), dosingStart: start, dosingEnd: session.dosingEnd ?? now, now: now,
+                monitoring: policy.sessions.monitoring, discharge: policy.sessions.discharge)
             let assessment = DischargeAssessment(
                 route: session.route, dosingStart: session.dosingStart ?? now, dosingEnd: session.dosingEnd ?? now, now: now,
                 latestVitals: latest?.payload.vitals, preDoseVitals: session.baselineVitals,
                 latestMOAAS: moaas.last(where: { $0.phase != "pre_dose" })?.score,
                 preDoseMOAAS: session.preDoseMOAAS, score: .aldrete(score), hasUnresolvedCriticalAlert: file.hasOpenCriticalAlert,
-                escortPresent: input.escort_present, drivingAdviceAcknowledged: input.driving_advice, remsFormComplete: true)
+                escortPresent: input.escort_present, drivingAdviceAcknowledged: input.driving_advice,
+                // The REMS Patient Monitoring Form (DOMAIN.md §6.2) is made from these BP readings and ratings: complete when
+                // nothing the label asks for is missing (the form itself is issue #13).
+                remsFormComplete: missing.isEmpty, latestCADSS: cadss.last(where: { $0.phase != "pre_dose" })?.score,
+                preDoseCADSS: session.preDoseCADSS, missingMonitoring: missing)
             let override = reason.isEmpty ? nil : DischargeOverride(by: who.username, role: who.role, reason: reason, at: now)
             let decision = try DischargeAssessment.evaluate(assessment, override: override, policy: policy.sessions)
             guard decision.isReady else {
@@ -837,6 +853,16 @@ struct SessionController {
                     isReviewed: !$0.isOpen && !($0.actionNote ?? "").isEmpty)
             },
             overrides: file.preDoseOverrides)
+    }
+
+    /// The session's vitals and ratings as the discharge monitoring check reads them (DOMAIN.md §6.2, §6.4).
+    static func observations(_ file: SessionFile) -> SessionObservations {
+        func ratings(_ instrument: String) -> [TimedRating] {
+            file.assessments(instrument).map { TimedRating(at: $0.at, score: $0.score, isPreDose: $0.phase == "pre_dose") }
+        }
+        return SessionObservations(
+            preDoseVitalsAt: file.session.baselineVitalsAt, vitalsAt: file.vitals.filter { $0.payload.phase != "pre_dose" }.map(\.at),
+            moaas: ratings("moaas"), cadss: ratings("cadss"))
     }
 
     /// The next vitals set due (the soonest of the BP, oximetry and respiratory-rate schedules), once dosing has started.

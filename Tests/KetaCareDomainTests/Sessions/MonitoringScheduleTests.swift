@@ -92,11 +92,16 @@ struct MonitoringScheduleTests {
         if let result, let due = c.due { #expect(abs(result.secondsRemaining - (due - c.now) * 60) < 0.001) }
     }
 
-    @Test("Spravato has no oximetry chart interval in DOMAIN.md: nothing scheduled")
+    @Test("DOMAIN.md §6.1–6.2: Spravato pulse oximetry is charted throughout, every 15 min by default, and falls overdue")
     func spravatoOximetry() {
-        #expect(
-            F.policy.monitoring.nextDue(
-                route: .intranasalEsketamine, measurement: .oximetry, recorded: [], dosingStart: F.t0, dosingEnd: nil, now: F.t0) == nil)
+        let first = F.policy.monitoring.nextDue(
+            route: .intranasalEsketamine, measurement: .oximetry, recorded: [], dosingStart: F.t0, dosingEnd: nil, now: F.t0)
+        #expect(first?.dueAt == F.at(15))
+        let late = F.policy.monitoring.nextDue(
+            route: .intranasalEsketamine, measurement: .oximetry, recorded: [F.at(15), F.at(30)], dosingStart: F.t0, dosingEnd: F.t0,
+            now: F.at(50))
+        #expect(late?.dueAt == F.at(45))
+        #expect(late?.isOverdue == true)
     }
 
     @Test("The overdue grace period is policy")

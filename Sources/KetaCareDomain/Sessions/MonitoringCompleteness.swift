@@ -1,0 +1,94 @@
+public import Foundation
+
+/// One rating (MOAA/S or CADSS) as the discharge check reads it.
+public struct TimedRating: Codable, Sendable, Equatable {
+    /// When it was taken.
+    public var at: Date
+    /// The score.
+    public var score: Int
+    /// Whether it is the pre-dose rating.
+    public var isPreDose: Bool
+
+    /// Creates a rating.
+    public init(at: Date, score: Int, isPreDose: Bool) {
+        self.at = at
+        self.score = score
+        self.isPreDose = isPreDose
+    }
+}
+
+/// What a session recorded, for checking that the monitoring DOMAIN.md asks for was done before discharge.
+public struct SessionObservations: Codable, Sendable, Equatable {
+    /// When the pre-dose vitals set was taken, if it was.
+    public var preDoseVitalsAt: Date?
+    /// When each in-session vitals set (BP with SpO2 from the oximeter) was taken.
+    public var vitalsAt: [Date]
+    /// MOAA/S ratings in time order.
+    public var moaas: [TimedRating]
+    /// CADSS ratings in time order.
+    public var cadss: [TimedRating]
+
+    /// Creates the record.
+    public init(preDoseVitalsAt: Date?, vitalsAt: [Date], moaas: [TimedRating], cadss: [TimedRating]) {
+        self.preDoseVitalsAt = preDoseVitalsAt
+        self.vitalsAt = vitalsAt
+        self.moaas = moaas
+        self.cadss = cadss
+    }
+}
+
+extension SessionObservations {
+    /// Every monitoring step that DOMAIN.md §6.2 and §6.4 ask for and that is missing at `now`, in words a nurse can act on;
+    /// empty when the monitoring is complete for discharge.
+    ///
+    /// - §6.4 (every route): CADSS before the dose, at about 40 min (end of an infusion, else 40 min after the dose) and before
+    ///   discharge; MOAA/S before the dose, until two consecutive ratings equal the pre-dose value, and at discharge.
+    /// - §6.2 (Spravato): BP before the dose, at about 40 min and before discharge; pulse oximetry throughout, charted at the
+    ///   schedule's interval (a gap longer than the interval plus the grace is missing monitoring).
+    /// "Before discharge" means within the policy's pre-discharge window.
+    public func missingForDischarge(
+        profile: MonitoringProfile, dosingStart: Date, dosingEnd: Date, now: Date, monitoring: MonitoringPolicy, discharge: DischargePolicy
+    ) -> [String] {
+        var missing: [String] = []
+        let tolerance = Double(monitoring.timepointToleranceMinutes.value) * 60
+        let late = Double(monitoring.timepointLateMinutes.value) * 60
+        func isAbout(_ time: Date, _ target: Date) -> Bool {
+            time >= target.addingTimeInterval(-tolerance) && time <= target.addingTimeInterval(late)
+        }
+        let windowStart = now.addingTimeInterval(-Double(discharge.preDischargeWindowMinutes.value) * 60)
+        let window = discharge.preDischargeWindowMinutes.value
+        let fortyMinutes = profile == .infusion ? dosingEnd : dosingStart.addingTimeInterval(40 * 60)
+        let postCADSS = cadss.filter { !$0.isPreDose }
+        if !cadss.contains(where: \.isPreDose) { missing.append("CADSS before the dose (§6.4)") }
+        if !postCADSS.contains(where: { isAbout($0.at, fortyMinutes) }) {
+            missing.append("CADSS at about 40 min (§6.4)")
+        }
+        if !postCADSS.contains(where: { $0.at >= windowStart }) { missing.append("CADSS in the last \(window) min before discharge (§6.4)") }
+        let preMOAAS = moaas.last(where: \.isPreDose)
+        let postMOAAS = moaas.filter { !$0.isPreDose }
+        if let preMOAAS {
+            let settled = zip(postMOAAS, postMOAAS.dropFirst()).contains { $0.score == preMOAAS.score && $1.score == preMOAAS.score }
+            if !settled { missing.append("two consecutive MOAA/S ratings equal to the pre-dose \(preMOAAS.score) (§6.4)") }
+        } else {
+            missing.append("MOAA/S before the dose (§6.4)")
+        }
+        if !postMOAAS.contains(where: { $0.at >= windowStart }) { missing.append("MOAA/S in the last \(window) min before discharge (§6.4)") }
+        guard profile == .spravato else { return missing }
+        // DOMAIN.md §6.2: the labelled timepoints, and the oximeter throughout the observation.
+        if preDoseVitalsAt == nil { missing.append("BP before the dose (§6.2)") }
+        if !vitalsAt.contains(where: { isAbout($0, dosingStart.addingTimeInterval(40 * 60)) }) { missing.append("BP at about 40 min (§6.2)") }
+        if !vitalsAt.contains(where: { $0 >= windowStart }) { missing.append("BP in the last \(window) min before discharge (§6.2)") }
+        if let oximetry = monitoring.schedule(.spravato, .oximetry), let every = oximetry.intervals.map(\.everyMinutes).max() {
+            let allowed = Double(every + monitoring.overdueGraceMinutes.value) * 60
+            let times = [dosingStart] + vitalsAt.filter { $0 > dosingStart }.sorted() + [now]
+            let gaps = zip(times, times.dropFirst()).filter { $1.timeIntervalSince($0) > allowed + 59 }
+            if let first = gaps.first {
+                let minutes = Int(first.1.timeIntervalSince(first.0) / 60)
+                missing.append(
+                    "pulse oximetry charted every \(every) min throughout (§6.2): a gap of \(minutes) min"
+                        + (gaps.count > 1 ? " and \(gaps.count - 1) more" : ""))
+            }
+        }
+        return missing
+    }
+}
