@@ -335,5 +335,9 @@ enum Schema {
                 "CREATE INDEX dose_orders_session ON dose_orders (session_id)",
             ]
         },
+        // 11, not 10: another branch adds 10 concurrently; the migrator applies versions in order and needs no gap-free list.
+        Migration(version: 11, name: "sign-in hardening: forced password change") { _ in
+            ["ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0"]
+        },
     ]
 }

@@ -13,6 +13,8 @@ public struct StaffUser: Sendable, Equatable {
     public let isDisabled: Bool
     public let failedAttempts: Int
     public let lockedUntil: Date?
+    /// Set when an administrator reset the password: the account may only change its password (and sign out) until it does.
+    public let mustChangePassword: Bool
     let passwordHash: String
 }
 
@@ -78,7 +80,7 @@ public enum UserRepository {
             ).run()
         return StaffUser(
             id: id, username: name, displayName: display, role: role, isDisabled: false, failedAttempts: 0, lockedUntil: nil,
-            passwordHash: passwordHash)
+            mustChangePassword: false, passwordHash: passwordHash)
     }
 
     /// The account called `username`, if any.
@@ -112,6 +114,30 @@ public enum UserRepository {
         return try await find(id: user.id, on: db) ?? user
     }
 
+    /// An administrator's reset: sets a temporary password (hashed by the caller), clears any lock, ends every session and
+    /// token of the account and marks it to change the password at its next sign-in.
+    public static func resetPassword(username: String, passwordHash: String, now: Date, clinicID: String, on db: any SQLDatabase) async throws
+        -> StaffUser
+    {
+        guard let user = try await find(username: username, clinicID: clinicID, on: db) else {
+            throw StoreError.notFound(resource: "user \(username)")
+        }
+        try await db.update("users").set("password_hash", to: SQLBind(passwordHash)).set("must_change_password", to: SQLBind(Int64(1)))
+            .set("failed_attempts", to: SQLBind(Int64(0))).set("locked_until", to: SQLLiteral.null).set("updated_at", to: SQLBind(Timestamps.ms(now)))
+            .where("id", .equal, SQLBind(user.id)).run()
+        try await revokeSessions(of: user.id, except: nil, now: now, on: db)
+        return try await find(id: user.id, on: db) ?? user
+    }
+
+    /// Ends every live session and token of `userID` except the one whose hash is `except`; returns how many ended.
+    @discardableResult
+    static func revokeSessions(of userID: String, except: String?, now: Date, on db: any SQLDatabase) async throws -> Int {
+        let update = db.update("auth_sessions").set("revoked_at", to: SQLBind(Timestamps.ms(now))).where("user_id", .equal, SQLBind(userID))
+            .where("revoked_at", .is, SQLLiteral.null)
+        if let except { update.where("token_hash", .notEqual, SQLBind(except)) }
+        return try await update.returning("token_hash").all().count
+    }
+
     static func decode(_ row: any SQLRow) throws -> StaffUser {
         StaffUser(
             id: try row.decode(column: "id", as: String.self),
@@ -121,6 +147,7 @@ public enum UserRepository {
             isDisabled: try row.decode(column: "is_disabled", as: Int64.self) != 0,
             failedAttempts: Int(try row.decode(column: "failed_attempts", as: Int64.self)),
             lockedUntil: try row.decode(column: "locked_until", as: Int64?.self).map(Timestamps.date),
+            mustChangePassword: try row.decode(column: "must_change_password", as: Int64?.self).map { $0 != 0 } ?? false,
             passwordHash: try row.decode(column: "password_hash", as: String.self)
         )
     }
