@@ -9,6 +9,9 @@ public struct StaffSignature: Sendable {
     public var username: String
     /// The password they typed at the moment of signing (never stored).
     public var password: String
+    /// Set by ``Authenticator/verified(_:field:who:now:)`` once the password was checked (and counted toward the lockout);
+    /// the ledger accepts no other signature.
+    public internal(set) var verifiedMember: StaffMember?
 
     /// Creates a signature to verify.
     public init(username: String, password: String) {
@@ -29,7 +32,7 @@ public struct LedgerDraft: Sendable {
     public var kind: LedgerEntryKind
     /// Free-text remark.
     public var note: String
-    /// The witness, when the kind needs one; their password is verified at append.
+    /// The witness, when the kind needs one; verified by ``Authenticator/verified(_:field:who:now:)`` before the transaction.
     public var witness: StaffSignature?
 
     /// Creates a draft.
@@ -143,8 +146,10 @@ public enum LedgerRepository {
         return entry
     }
 
-    /// Checks a witness's password against their bcrypt hash; a wrong or missing password, an unknown or disabled account,
-    /// is refused with field `witness_password` (the domain refuses self-witnessing and roles).
+    /// The witness of a draft, as verified before the transaction; `nil` when the draft names none.
+    ///
+    /// The password was checked (bcrypt, counted toward the lockout) by ``Authenticator/verified(_:field:who:now:)`` before the
+    /// caller's transaction; here the account is only re-read, in case it was disabled since.
     public static func verifiedWitness(_ signature: StaffSignature?, field: String = "witness_password", clinicID: String, on db: any SQLDatabase)
         async throws -> VerifiedWitness?
     {
@@ -153,18 +158,23 @@ public enum LedgerRepository {
         return try VerifiedWitness(username: member.username, role: member.role, passwordVerified: true)
     }
 
-    /// The staff member whose password was just re-entered, or a refusal naming `field`.
+    /// The staff member of a signature verified before the transaction, or the one generic refusal naming `field`.
     static func verifiedMember(_ signature: StaffSignature, field: String, clinicID: String, on db: any SQLDatabase) async throws -> StaffMember {
-        let user = try await UserRepository.find(
-            username: signature.username.trimmingCharacters(in: .whitespaces), clinicID: clinicID, on: db)
-        let matches = await Passwords.verify(signature.password, hash: user?.passwordHash ?? Passwords.decoyHash)
-        guard let user, matches, !user.isDisabled else {
-            throw LedgerError(
-                .witnessNotVerified, field: field,
-                message: "\(signature.username) must re-enter their own password at the moment of signing; it was missing or wrong"
-            )
-        }
+        guard let member = signature.verifiedMember,
+            let user = try await UserRepository.find(username: member.username, clinicID: clinicID, on: db),
+            !user.isDisabled
+        else { throw signatureRefused(field: field) }
         return StaffMember(username: user.username, role: user.role)
+    }
+
+    /// The one answer to a signature that was not accepted, whether the account is unknown, the password wrong, or the account
+    /// locked or disabled: the signer must not learn which, nor anything about the account's role.
+    public static func signatureRefused(field: String) -> LedgerError {
+        LedgerError(
+            .witnessNotVerified, field: field,
+            message: "the second person's username or password was not accepted (or the account is locked or disabled); "
+                + "they must re-enter their own password at the moment of signing"
+        )
     }
 
     // MARK: - Reading
@@ -419,11 +429,12 @@ extension Store {
     ) async throws -> LedgerEntry {
         let clinicID = clinicID
         let patient: String? = if case .administration(let a) = draft.kind { a.patientID } else { nil }
+        let signed = try await Authenticator(store: self).verifiedWitness(of: draft, who: who, now: now)
         return try await audited(
             who, at: now, action: "ledger.\(draft.kind.name.rawValue)", resourceType: "ledger_entry", resourceID: draft.idempotencyKey,
             patientID: patient
         ) { db in
-            let entry = try await LedgerRepository.append(draft, recordedBy: recordedBy, now: now, timeZone: timeZone, clinicID: clinicID, on: db)
+            let entry = try await LedgerRepository.append(signed, recordedBy: recordedBy, now: now, timeZone: timeZone, clinicID: clinicID, on: db)
             return Audited(
                 entry, resourceID: String(entry.sequence), patientID: patient,
                 detail: "product=\(entry.product) lot=\(entry.kind.lot) change=\(entry.kind.netChange) witness=\(entry.witness?.username ?? "-")"

@@ -338,5 +338,8 @@ enum Schema {
         Migration(version: 10, name: "medical-director authority: an attribute of the account that an administrator grants") { _ in
             ["ALTER TABLE users ADD COLUMN is_medical_director BIGINT NOT NULL DEFAULT 0"]
         },
+        Migration(version: 11, name: "sign-in hardening: forced password change") { _ in
+            ["ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0"]
+        },
     ]
 }

@@ -42,6 +42,12 @@ public enum SelfReportLinkProblem: Error, Sendable, Equatable {
     }
 }
 
+/// A step of a link was already submitted by another request (a double tap): nothing more is stored.
+public struct SelfReportLinkConflict: Error, Sendable {
+    /// Creates the refusal.
+    public init() {}
+}
+
 /// Links for patients to answer questionnaires on their phone; stored as token hashes only.
 public enum SelfReportLinkRepository {
     private struct Progress: Codable {
@@ -99,6 +105,50 @@ public enum SelfReportLinkRepository {
         let update = db.update("self_report_links").set("progress_json", to: SQLBind(progress))
         if link.nextInstrument == nil { update.set("completed_at", to: SQLBind(Timestamps.ms(now))) }
         try await update.where("clinic_id", .equal, SQLBind(clinicID)).where("token_hash", .equal, SQLBind(link.tokenHash)).run()
+    }
+
+    /// Locks an open link's row in the caller's write transaction and returns it as stored now, or the reason it is closed.
+    ///
+    /// The conditional UPDATE (`… WHERE completed_at IS NULL AND revoked_at IS NULL AND expires_at > now RETURNING token_hash`)
+    /// takes the row lock on PostgreSQL (SQLite has one writer), so a second request for the same link waits here and then
+    /// sees what the first one stored.
+    public static func lockOpen(tokenHash: String, now: Date, clinicID: String, on db: any SQLDatabase) async throws -> SelfReportLink {
+        let locked = try await db.update("self_report_links").set("progress_json", to: SQLColumn("progress_json"))
+            .where("clinic_id", .equal, SQLBind(clinicID)).where("token_hash", .equal, SQLBind(tokenHash))
+            .where("completed_at", .is, SQLLiteral.null).where("revoked_at", .is, SQLLiteral.null)
+            .where("expires_at", .greaterThan, SQLBind(Timestamps.ms(now)))
+            .returning("token_hash").all()
+        guard let link = try await find(tokenHash: tokenHash, clinicID: clinicID, on: db) else { throw SelfReportLinkProblem.unknown }
+        guard !locked.isEmpty else {
+            if link.revokedAt != nil { throw SelfReportLinkProblem.revoked }
+            if link.completedAt != nil { throw SelfReportLinkProblem.used }
+            throw SelfReportLinkProblem.expired
+        }
+        return link
+    }
+
+    /// Marks `step` (an instrument, or the intake) submitted with its answers, in the caller's transaction, only while it is
+    /// still the link's next step; a second submission of the same step throws ``SelfReportLinkConflict`` so its transaction
+    /// (the response, its alerts, the intake version) rolls back.
+    @discardableResult
+    public static func submit(step: String, answers: [Int?]?, tokenHash: String, now: Date, clinicID: String, on db: any SQLDatabase)
+        async throws -> SelfReportLink
+    {
+        var current = try await lockOpen(tokenHash: tokenHash, now: now, clinicID: clinicID, on: db)
+        guard current.nextInstrument == step else { throw SelfReportLinkConflict() }
+        if let answers { current.answers[step] = answers }
+        current.submitted.append(step)
+        try await save(current, now: now, clinicID: clinicID, on: db)
+        return current
+    }
+
+    /// Withdraws a link that is not yet completed (staff); returns false when there was no open link to withdraw.
+    public static func revoke(tokenHash: String, patient: PatientID, now: Date, clinicID: String, on db: any SQLDatabase) async throws -> Bool {
+        let rows = try await db.update("self_report_links").set("revoked_at", to: SQLBind(Timestamps.ms(now)))
+            .where("clinic_id", .equal, SQLBind(clinicID)).where("token_hash", .equal, SQLBind(tokenHash))
+            .where("patient_id", .equal, SQLBind(patient.rawValue)).where("completed_at", .is, SQLLiteral.null)
+            .where("revoked_at", .is, SQLLiteral.null).returning("token_hash").all()
+        return !rows.isEmpty
     }
 
     static func decode(_ row: any SQLRow) throws -> SelfReportLink {

@@ -118,47 +118,212 @@ public struct Authenticator: Sendable {
         let csrf = Authenticator.randomToken()
         let expiresAt = now.addingTimeInterval(kind == .api ? policy.tokenLifetime : policy.absoluteTimeout)
         return try await store.database.write { db in
-            // A no-op update takes the row lock on PostgreSQL (SQLite has one writer), so the re-read below is the truth.
-            try await db.update("users").set("failed_attempts", to: SQLRaw("failed_attempts")).where("id", .equal, SQLBind(user.id)).run()
-            let current = try await UserRepository.find(id: user.id, on: db) ?? user
+            let check = try await Self.settle(user, passwordMatches: passwordMatches, policy: policy, now: now, on: db)
             func audit(_ outcome: AuditOutcome, _ detail: String) async throws {
+                let current = check.user
                 let event = AuditEvent(
                     occurredAt: now, actor: current.username, role: current.role.rawValue, action: action, resourceType: "user",
                     resourceID: current.id, patientID: nil, clientAddress: clientAddress, outcome: outcome, detail: detail
                 )
                 try await AuditLog.append([event], clinicID: clinicID, on: db)
             }
-            let lockedUntil = current.lockedUntil.flatMap { $0 > now ? $0 : nil }
-            if current.isDisabled {
+            switch check {
+            case .disabled:
                 try await audit(.denied, "disabled")
                 if !passwordMatches { try await RateLimiter.hit(bucket, window: policy.addressWindow, now: now, on: db) }
                 return .disabled
-            }
-            guard passwordMatches else {
+            case .wrong(_, let attempts, let lock):
                 try await RateLimiter.hit(bucket, window: policy.addressWindow, now: now, on: db)
-                // A failure never clears a lock: while locked it only counts; after the lock ends counting starts again.
-                let attempts = (current.lockedUntil != nil && lockedUntil == nil ? 0 : current.failedAttempts) + 1
-                let lock = lockedUntil ?? (attempts >= policy.maxFailedAttempts ? now.addingTimeInterval(policy.lockout) : nil)
-                try await db.update("users").set("failed_attempts", to: SQLBind(Int64(min(attempts, 1_000_000))))
-                    .set("locked_until", to: SQLBind(lock.map(Timestamps.ms))).where("id", .equal, SQLBind(current.id)).run()
                 try await audit(.failed, lock == nil ? "wrong password attempt=\(attempts)" : "wrong password; locked")
                 if let lock { return .locked(until: lock) }
                 return .invalidCredentials
-            }
-            if let lockedUntil {
+            case .locked(_, let until):
                 try await audit(.denied, "locked")
-                return .locked(until: lockedUntil)
+                return .locked(until: until)
+            case .accepted(let current):
+                try await db.insert(into: "auth_sessions")
+                    .columns(
+                        "token_hash", "clinic_id", "user_id", "kind", "csrf_token", "created_at", "last_seen_at", "expires_at", "client_address"
+                    )
+                    .values(
+                        SQLBind(Authenticator.tokenHash(token)), SQLBind(clinicID), SQLBind(current.id), SQLBind(kind.rawValue), SQLBind(csrf),
+                        SQLBind(Timestamps.ms(now)), SQLBind(Timestamps.ms(now)), SQLBind(Timestamps.ms(expiresAt)), SQLBind(clientAddress)
+                    ).run()
+                try await audit(.success, kind.rawValue)
+                return .success(user: current, token: token, csrfToken: csrf, expiresAt: expiresAt)
             }
+        }
+    }
+
+    /// What one password check decided for a known account, after the account's row was locked and re-read.
+    enum PasswordCheck {
+        case accepted(StaffUser)
+        case wrong(StaffUser, attempts: Int, lockedUntil: Date?)
+        case locked(StaffUser, until: Date)
+        case disabled(StaffUser)
+
+        var user: StaffUser {
+            switch self {
+            case .accepted(let u), .wrong(let u, _, _), .locked(let u, _), .disabled(let u): u
+            }
+        }
+    }
+
+    /// Applies the lockout rule to one password check (bcrypt already done, outside the transaction) in the caller's write
+    /// transaction: locks the user's row, re-reads it, counts a failure or clears the count on success.
+    ///
+    /// A lock or a disabled account is never cleared or bypassed by a late answer, so many guesses in flight at once are
+    /// counted like guesses in a row. Sign-in, witness and second-counter signatures and password changes all come through here.
+    static func settle(_ user: StaffUser, passwordMatches: Bool, policy: SignInPolicy, now: Date, on db: any SQLDatabase) async throws
+        -> PasswordCheck
+    {
+        // A no-op update takes the row lock on PostgreSQL (SQLite has one writer), so the re-read below is the truth.
+        try await db.update("users").set("failed_attempts", to: SQLRaw("failed_attempts")).where("id", .equal, SQLBind(user.id)).run()
+        let current = try await UserRepository.find(id: user.id, on: db) ?? user
+        let lockedUntil = current.lockedUntil.flatMap { $0 > now ? $0 : nil }
+        if current.isDisabled { return .disabled(current) }
+        guard passwordMatches else {
+            // A failure never clears a lock: while locked it only counts; after the lock ends counting starts again.
+            let attempts = (current.lockedUntil != nil && lockedUntil == nil ? 0 : current.failedAttempts) + 1
+            let lock = lockedUntil ?? (attempts >= policy.maxFailedAttempts ? now.addingTimeInterval(policy.lockout) : nil)
+            try await db.update("users").set("failed_attempts", to: SQLBind(Int64(min(attempts, 1_000_000))))
+                .set("locked_until", to: SQLBind(lock.map(Timestamps.ms))).where("id", .equal, SQLBind(current.id)).run()
+            return .wrong(current, attempts: attempts, lockedUntil: lock)
+        }
+        if let lockedUntil { return .locked(current, until: lockedUntil) }
+        if current.failedAttempts != 0 || current.lockedUntil != nil {
             try await db.update("users").set("failed_attempts", to: SQLBind(Int64(0))).set("locked_until", to: SQLLiteral.null)
                 .where("id", .equal, SQLBind(current.id)).run()
-            try await db.insert(into: "auth_sessions")
-                .columns("token_hash", "clinic_id", "user_id", "kind", "csrf_token", "created_at", "last_seen_at", "expires_at", "client_address")
-                .values(
-                    SQLBind(Authenticator.tokenHash(token)), SQLBind(clinicID), SQLBind(current.id), SQLBind(kind.rawValue), SQLBind(csrf),
-                    SQLBind(Timestamps.ms(now)), SQLBind(Timestamps.ms(now)), SQLBind(Timestamps.ms(expiresAt)), SQLBind(clientAddress)
-                ).run()
-            try await audit(.success, kind.rawValue)
-            return .success(user: current, token: token, csrfToken: csrf, expiresAt: expiresAt)
+        }
+        return .accepted(current)
+    }
+
+    // MARK: - Signatures (witnesses and second counters)
+
+    /// Verifies a witness's or second counter's re-entered password before the caller's write transaction, counting a wrong
+    /// password toward that account's lockout in a transaction of its own (so the count survives the caller's rollback).
+    ///
+    /// Unknown, wrong, locked and disabled all get the same refusal naming `field`, before anything is said about the
+    /// person's role. The returned signature carries the verified member; ``LedgerRepository`` accepts only such signatures.
+    ///
+    /// A refusal also leaves a failed event of the operation being signed (`action` on `resourceType`), as a refusal inside
+    /// ``Store/audited(_:at:action:resourceType:resourceID:patientID:isRead:_:)`` would.
+    public func verified(
+        _ signature: StaffSignature, field: String, who: AuditContext, now: Date, action: String = "auth.signature", resourceType: String = "user"
+    ) async throws -> StaffSignature {
+        let clinicID = store.clinicID
+        let policy = policy
+        let username = signature.username.trimmingCharacters(in: .whitespaces).lowercased()
+        @Sendable func audit(_ user: StaffUser?, _ outcome: AuditOutcome, _ detail: String, on db: any SQLDatabase) async throws {
+            let event = AuditEvent(
+                occurredAt: now, actor: who.actor, role: who.role, action: "auth.signature", resourceType: "user", resourceID: user?.id ?? "-",
+                patientID: nil, clientAddress: who.clientAddress, outcome: outcome,
+                detail: "\(field) signer=\(user?.username ?? String(username.prefix(64))) \(detail)"
+            )
+            try await AuditLog.append([event], clinicID: clinicID, on: db)
+            if outcome != .success, action != "auth.signature" {
+                let refused = AuditEvent(
+                    occurredAt: now, actor: who.actor, role: who.role, action: action, resourceType: resourceType, resourceID: "-", patientID: nil,
+                    clientAddress: who.clientAddress, outcome: .failed, detail: "invalid field=\(field)"
+                )
+                try await AuditLog.append([refused], clinicID: clinicID, on: db)
+            }
+        }
+        let user = try await store.database.read { db in try await UserRepository.find(username: username, clinicID: clinicID, on: db) }
+        let passwordMatches = await Passwords.verify(signature.password, hash: user?.passwordHash ?? Passwords.decoyHash)
+        guard let user else {
+            try await store.database.write { db in try await audit(nil, .failed, "unknown username", on: db) }
+            throw LedgerRepository.signatureRefused(field: field)
+        }
+        let check = try await store.database.write { db in
+            let check = try await Self.settle(user, passwordMatches: passwordMatches, policy: policy, now: now, on: db)
+            switch check {
+            case .accepted: break
+            case .disabled: try await audit(user, .denied, "disabled", on: db)
+            case .locked: try await audit(user, .denied, "locked", on: db)
+            case .wrong(_, let attempts, let lock):
+                try await audit(user, .failed, lock == nil ? "wrong password attempt=\(attempts)" : "wrong password; locked", on: db)
+            }
+            return check
+        }
+        guard case .accepted(let current) = check else { throw LedgerRepository.signatureRefused(field: field) }
+        var verified = signature
+        verified.username = current.username
+        verified.verifiedMember = StaffMember(username: current.username, role: current.role)
+        return verified
+    }
+
+    /// The draft with its witness verified (a draft without one, or already verified, is returned as it is).
+    public func verifiedWitness(of draft: LedgerDraft, who: AuditContext, now: Date) async throws -> LedgerDraft {
+        guard let witness = draft.witness, witness.verifiedMember == nil, !witness.username.trimmingCharacters(in: .whitespaces).isEmpty
+        else { return draft }
+        var draft = draft
+        draft.witness = try await verified(
+            witness, field: "witness_password", who: who, now: now, action: "ledger.\(draft.kind.name.rawValue)", resourceType: "ledger_entry")
+        return draft
+    }
+
+    // MARK: - Password change and token revocation
+
+    /// Changes the signed-in user's own password: the current one is checked first (a wrong one counts toward the lockout and
+    /// gets one generic refusal), the new one must meet ``Passwords/hash(_:)`` and differ from the current one; every other
+    /// session and token of the user ends, the one in use (`keeping`) stays. Audited as `auth.password_change`.
+    public func changePassword(
+        of user: StaffUser, current: String, new: String, keeping tokenHash: String, who: AuditContext, now: Date
+    ) async throws {
+        let clinicID = store.clinicID
+        let policy = policy
+        let action = "auth.password_change"
+        let refusal = ValidationError(
+            field: "currentPassword", message: "the current password was not accepted (or the account is locked or disabled)")
+        let matches = await Passwords.verify(current, hash: user.passwordHash)
+        @Sendable func event(_ outcome: AuditOutcome, _ detail: String) -> AuditEvent {
+            AuditEvent(
+                occurredAt: now, actor: who.actor, role: who.role, action: action, resourceType: "user", resourceID: user.id, patientID: nil,
+                clientAddress: who.clientAddress, outcome: outcome, detail: detail
+            )
+        }
+        guard matches else {
+            try await store.database.write { db in
+                let check = try await Self.settle(user, passwordMatches: false, policy: policy, now: now, on: db)
+                let detail =
+                    if case .wrong(_, let attempts, let lock) = check, lock == nil { "wrong password attempt=\(attempts)" } else { "refused" }
+                try await AuditLog.append([event(.failed, detail)], clinicID: clinicID, on: db)
+            }
+            throw refusal
+        }
+        let hash: String
+        do {
+            guard new != current else { throw ValidationError(field: "newPassword", message: "the new password must differ from the current one") }
+            do { hash = try await Passwords.hash(new) } catch let error as ValidationError {
+                throw ValidationError(
+                    field: "newPassword", message: error.message.replacingOccurrences(of: "password must", with: "newPassword must"))
+            }
+        } catch let error as ValidationError {
+            try await store.recordEvent(
+                who, at: now, action: action, resourceType: "user", resourceID: user.id, outcome: .failed, detail: "invalid field=\(error.field)")
+            throw error
+        }
+        let accepted = try await store.database.write { db in
+            guard case .accepted(let current) = try await Self.settle(user, passwordMatches: true, policy: policy, now: now, on: db) else {
+                try await AuditLog.append([event(.denied, "locked or disabled")], clinicID: clinicID, on: db)
+                return false
+            }
+            try await db.update("users").set("password_hash", to: SQLBind(hash)).set("must_change_password", to: SQLBind(Int64(0)))
+                .set("updated_at", to: SQLBind(Timestamps.ms(now))).where("id", .equal, SQLBind(current.id)).run()
+            let ended = try await UserRepository.revokeSessions(of: current.id, except: tokenHash, now: now, on: db)
+            try await AuditLog.append([event(.success, "other sessions ended=\(ended)")], clinicID: clinicID, on: db)
+            return true
+        }
+        guard accepted else { throw refusal }
+    }
+
+    /// Revokes the API token (or session) in use; audited as `auth.revoke`.
+    public func revoke(tokenHash: String, who: AuditContext, now: Date) async throws {
+        try await store.audited(who, at: now, action: "auth.revoke", resourceType: "session") { db in
+            try await db.update("auth_sessions").set("revoked_at", to: SQLBind(Timestamps.ms(now))).where("token_hash", .equal, SQLBind(tokenHash))
+                .run()
+            return Audited((), resourceID: String(tokenHash.prefix(12)))
         }
     }
 

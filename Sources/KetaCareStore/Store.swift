@@ -99,6 +99,7 @@ public struct Store: Sendable {
         case StoreError.notFound: (.failed, "not found")
         case StoreError.versionConflict(_, _, let version): (.failed, "version conflict current=\(version)")
         case StoreError.duplicate(let field, _): (.failed, "duplicate field=\(field)")
+        case is SelfReportLinkConflict: (.failed, "link step already submitted")
         default: (.failed, "error")
         }
     }

@@ -15,6 +15,8 @@ public struct StaffUser: Sendable, Equatable {
     public let lockedUntil: Date?
     /// Whether an administrator granted this account the medical-director authority (the "medical director only" overrides).
     public let isMedicalDirector: Bool
+    /// Set when an administrator reset the password: the account may only change its password (and sign out) until it does.
+    public let mustChangePassword: Bool
     let passwordHash: String
 }
 
@@ -80,7 +82,7 @@ public enum UserRepository {
             ).run()
         return StaffUser(
             id: id, username: name, displayName: display, role: role, isDisabled: false, failedAttempts: 0, lockedUntil: nil,
-            isMedicalDirector: false, passwordHash: passwordHash)
+            isMedicalDirector: false, mustChangePassword: false, passwordHash: passwordHash)
     }
 
     /// The account called `username`, if any.
@@ -131,6 +133,30 @@ public enum UserRepository {
         return try await find(id: user.id, on: db) ?? user
     }
 
+    /// An administrator's reset: sets a temporary password (hashed by the caller), clears any lock, ends every session and
+    /// token of the account and marks it to change the password at its next sign-in.
+    public static func resetPassword(username: String, passwordHash: String, now: Date, clinicID: String, on db: any SQLDatabase) async throws
+        -> StaffUser
+    {
+        guard let user = try await find(username: username, clinicID: clinicID, on: db) else {
+            throw StoreError.notFound(resource: "user \(username)")
+        }
+        try await db.update("users").set("password_hash", to: SQLBind(passwordHash)).set("must_change_password", to: SQLBind(Int64(1)))
+            .set("failed_attempts", to: SQLBind(Int64(0))).set("locked_until", to: SQLLiteral.null).set("updated_at", to: SQLBind(Timestamps.ms(now)))
+            .where("id", .equal, SQLBind(user.id)).run()
+        try await revokeSessions(of: user.id, except: nil, now: now, on: db)
+        return try await find(id: user.id, on: db) ?? user
+    }
+
+    /// Ends every live session and token of `userID` except the one whose hash is `except`; returns how many ended.
+    @discardableResult
+    static func revokeSessions(of userID: String, except: String?, now: Date, on db: any SQLDatabase) async throws -> Int {
+        let update = db.update("auth_sessions").set("revoked_at", to: SQLBind(Timestamps.ms(now))).where("user_id", .equal, SQLBind(userID))
+            .where("revoked_at", .is, SQLLiteral.null)
+        if let except { update.where("token_hash", .notEqual, SQLBind(except)) }
+        return try await update.returning("token_hash").all().count
+    }
+
     static func decode(_ row: any SQLRow) throws -> StaffUser {
         StaffUser(
             id: try row.decode(column: "id", as: String.self),
@@ -141,6 +167,7 @@ public enum UserRepository {
             failedAttempts: Int(try row.decode(column: "failed_attempts", as: Int64.self)),
             lockedUntil: try row.decode(column: "locked_until", as: Int64?.self).map(Timestamps.date),
             isMedicalDirector: try row.decode(column: "is_medical_director", as: Int64.self) != 0,
+            mustChangePassword: try row.decode(column: "must_change_password", as: Int64?.self).map { $0 != 0 } ?? false,
             passwordHash: try row.decode(column: "password_hash", as: String.self)
         )
     }

@@ -38,6 +38,7 @@ public func buildRouter(
     let routes = RouteRegistrar(router: router, dependencies: dependencies)
     SystemController(dependencies: dependencies, registry: Telemetry.registry).register(routes)
     AuthController(dependencies: dependencies).register(routes)
+    AccountController(dependencies: dependencies).register(routes)
     PatientController(dependencies: dependencies).register(routes)
     AuditController(dependencies: dependencies).register(routes)
     UserController(dependencies: dependencies).register(routes)

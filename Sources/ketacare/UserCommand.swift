@@ -7,7 +7,7 @@ import Logging
 /// `ketacare user …`: staff accounts from the command line.
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage staff accounts.", subcommands: [Create.self, List.self, Disable.self, Enable.self]
+        commandName: "user", abstract: "Manage staff accounts.", subcommands: [Create.self, List.self, Disable.self, Enable.self, ResetPassword.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -86,6 +86,46 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "Username") var username: String
 
         func run() async throws { try await UserCommand.setDisabled(false, username: username, db: db) }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
+            abstract: "Set a temporary password (read from standard input), end every session and token of the account, and make it "
+                + "choose a new password at its next sign-in.")
+        @OptionGroup var db: DatabaseOptions
+        @Argument(help: "Username") var username: String
+        @Flag(help: "Read the temporary password from standard input (required: passwords never go on the command line).") var passwordStdin = false
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("--password-stdin is required") }
+        }
+
+        func run() async throws {
+            KetaCareCommand.bootstrapLogging()
+            try await runReportingFailures {
+                let password = (readLine(strippingNewline: true) ?? "")
+                try await db.withStore(logger: Logger(label: "ketacare")) { store in
+                    let clinicID = store.clinicID
+                    let now = Date()
+                    do {
+                        let hash = try await Passwords.hash(password)
+                        let user = try await store.audited(
+                            .commandLine("user"), at: now, action: "user.password_reset", resourceType: "user", resourceID: username
+                        ) { sql in
+                            let user = try await UserRepository.resetPassword(
+                                username: username, passwordHash: hash, now: now, clinicID: clinicID, on: sql)
+                            return Audited(user, resourceID: user.id, detail: "sessions ended; must change password")
+                        }
+                        print("\(user.username): temporary password set; every session ended; a new password is required at the next sign-in")
+                    } catch let error as KetaCareDomain.ValidationError {
+                        throw Fatal(error.message)
+                    } catch StoreError.notFound {
+                        throw Fatal("no account named \(username)")
+                    }
+                }
+            }
+        }
     }
 
     static func setDisabled(_ disabled: Bool, username: String, db: DatabaseOptions) async throws {

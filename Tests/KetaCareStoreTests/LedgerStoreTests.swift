@@ -68,6 +68,12 @@ struct LedgerStoreTests {
             timeZone: utc)
     }
 
+    /// A signature checked the way the web layer checks it, before the transaction.
+    static func verified(_ store: Store, _ signature: StaffSignature, field: String) async throws -> StaffSignature {
+        try await Authenticator(store: store).verified(
+            signature, field: field, who: AuditContext(actor: amy.username, role: amy.role.rawValue, clientAddress: "test"), now: now)
+    }
+
     static func lastLedgerEvent(_ store: Store) async throws -> AuditEvent? {
         let clinicID = store.clinicID
         return try await store.database.read { db in
@@ -283,18 +289,24 @@ struct LedgerStoreTests {
             _ = try await Self.record(store, Self.receipt(Self.lot("lot-d"), vials: 1))
             let key = StockKey(product: Self.p50, lot: "lot-d", location: "safe")
             let wrongPassword = await #expect(throws: LedgerError.self) {
+                try await Self.verified(store, Self.sign(Self.ben, "nope-nope-nope"), field: "second_counter_password")
+            }
+            #expect(wrongPassword?.field == "second_counter_password")
+            // A signature nobody verified is refused inside the transaction too.
+            let unverified = await #expect(throws: LedgerError.self) {
                 try await store.database.write { db in
                     try await LedgerRepository.recordCount(
                         lines: [CountLine(key: key, firstCount: Self.ml("9.5"), secondCount: Self.ml("9.5"))], locations: ["safe"],
-                        moment: .closeOfBusiness, firstCounter: Self.amy, secondCounter: Self.sign(Self.ben, "nope-nope-nope"), now: Self.now,
-                        clinicID: clinicID, on: db)
+                        moment: .closeOfBusiness, firstCounter: Self.amy, secondCounter: Self.sign(Self.ben), now: Self.now, clinicID: clinicID,
+                        on: db)
                 }
             }
-            #expect(wrongPassword?.field == "second_counter_password")
+            #expect(unverified?.field == "second_counter_password")
+            let second = try await Self.verified(store, Self.sign(Self.ben), field: "second_counter_password")
             let stored = try await store.database.write { db in
                 try await LedgerRepository.recordCount(
                     lines: [CountLine(key: key, firstCount: Self.ml("9.5"), secondCount: Self.ml("9.5"))], locations: ["safe"],
-                    moment: .closeOfBusiness, firstCounter: Self.amy, secondCounter: Self.sign(Self.ben), now: Self.now, clinicID: clinicID, on: db)
+                    moment: .closeOfBusiness, firstCounter: Self.amy, secondCounter: second, now: Self.now, clinicID: clinicID, on: db)
             }
             let opened = try #require(stored.result.discrepancy)
             #expect(opened.lines.first?.variance == Decimal(string: "-0.5")!)
@@ -304,7 +316,7 @@ struct LedgerStoreTests {
                     Adjustment(
                         lot: "lot-d", location: "safe", quantity: Self.ml("-0.5"), investigationNote: "vial overfill miscount", approvedBy: Self.cat,
                         discrepancyID: opened.id)),
-                witness: Self.sign(Self.ben)
+                witness: try await Self.verified(store, Self.sign(Self.ben), field: "witness_password")
             )
             // A nurse may not resolve (DOMAIN policy: compliance approves).
             await #expect(throws: LedgerError.self) {
@@ -356,6 +368,86 @@ struct LedgerStoreTests {
             let check = try await store.database.read { db in try await LedgerRepository.verify(clinicID: clinicID, on: db) }
             #expect(check.firstProblem?.sequence == 2)
             #expect(check.verifiedCount == 1)
+        }
+    }
+
+    // MARK: - Signatures count toward the lockout (issue #11)
+
+    @Test("Wrong witness passwords count toward the witness's lockout although the entry rolls back; a locked witness is refused")
+    func witnessFailuresLockTheAccount() async throws {
+        try await TestStores.each { store in
+            _ = try await Self.fixture(store)
+            let clinicID = store.clinicID
+            _ = try await Self.record(store, Self.receipt(Self.lot("lot-w"), vials: 1))
+            let waste = { (password: String) in
+                Self.draft(
+                    .waste(Waste(lot: "lot-w", location: "safe", container: 1, quantity: Self.ml("0.1"), method: "x")),
+                    witness: Self.sign(Self.ben, password))
+            }
+            var messages = Set<String>()
+            for _ in 0..<SignInPolicy().maxFailedAttempts {
+                let error = await #expect(throws: LedgerError.self) { try await Self.record(store, waste("guess-guess-guess")) }
+                #expect(error?.kind == .witnessNotVerified)
+                #expect(error?.field == "witness_password")
+                messages.insert(error?.message ?? "")
+            }
+            let ben = try await store.database.read { db in try await UserRepository.find(username: Self.ben.username, clinicID: clinicID, on: db) }
+            #expect(ben?.failedAttempts == SignInPolicy().maxFailedAttempts)
+            #expect((ben?.lockedUntil ?? .distantPast) > Self.now)
+            // The right password no longer witnesses while the lock lasts, with the same answer as a wrong one.
+            let locked = await #expect(throws: LedgerError.self) { try await Self.record(store, waste(Self.password)) }
+            messages.insert(locked?.message ?? "")
+            #expect(messages.count == 1)
+            let signIn = try await Authenticator(store: store).signIn(
+                username: Self.ben.username, password: Self.password, kind: .api, clientAddress: "test", now: Self.now)
+            guard case .locked = signIn else {
+                Issue.record("ben should be locked out of sign-in too: \(signIn)")
+                return
+            }
+            let failures = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(action: "auth.signature", limit: 100), clinicID: clinicID, on: db)
+            }
+            #expect(failures.count == SignInPolicy().maxFailedAttempts + 1)
+            #expect(failures.allSatisfy { $0.outcome != .success })
+        }
+    }
+
+    @Test("Unknown, wrong, locked and disabled signers get one identical refusal, before anything about their role")
+    func oneRefusalForEverySigner() async throws {
+        try await TestStores.each { store in
+            _ = try await Self.fixture(store)
+            let clinicID = store.clinicID
+            let hash = try await Passwords.hash(Self.password)
+            try await store.database.write { db in
+                for (name, role) in [("dee.desk", Role.frontdesk), ("eve.gone", .nurse), ("fay.locked", .nurse)] {
+                    _ = try await UserRepository.create(
+                        username: name, displayName: name, role: role, passwordHash: hash, now: Self.now, clinicID: clinicID, on: db)
+                }
+                _ = try await UserRepository.setDisabled(true, username: "eve.gone", now: Self.now, clinicID: clinicID, on: db)
+                try await db.update("users").set("locked_until", to: SQLBind(Timestamps.ms(Self.now.addingTimeInterval(600))))
+                    .where("username", .equal, SQLBind("fay.locked")).run()
+            }
+            let cases: [(String, StaffSignature)] = [
+                ("unknown", StaffSignature(username: "nobody.here", password: Self.password)),
+                ("wrong password", Self.sign(Self.ben, "guess-guess-guess")),
+                ("wrong password, wrong role", StaffSignature(username: "dee.desk", password: "guess-guess-guess")),
+                ("disabled, right password", StaffSignature(username: "eve.gone", password: Self.password)),
+                ("locked, right password", StaffSignature(username: "fay.locked", password: Self.password)),
+            ]
+            var answers: Set<String> = []
+            for (name, signature) in cases {
+                let error = await #expect(throws: LedgerError.self, "\(name)") {
+                    try await Self.verified(store, signature, field: "second_counter_password")
+                }
+                #expect(error?.kind == .witnessNotVerified, "\(name)")
+                #expect(error?.field == "second_counter_password", "\(name)")
+                answers.insert(error?.message ?? "")
+            }
+            #expect(answers.count == 1)
+            // A verified signature still witnesses exactly as before.
+            _ = try await Self.record(store, Self.receipt(Self.lot("lot-ok"), vials: 1))
+            let ben = try await store.database.read { db in try await UserRepository.find(username: Self.ben.username, clinicID: clinicID, on: db) }
+            #expect(ben?.failedAttempts == 0)
         }
     }
 }

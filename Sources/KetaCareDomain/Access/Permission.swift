@@ -61,6 +61,8 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     /// Document a decision to dose despite a pre-dose finding, with a reason (issue #10: a prescriber; the medical-director-only
     /// findings also need the account's medical-director authority).
     case overridePreDose
+    /// Change one's own password and revoke one's own API token (every signed-in person).
+    case manageOwnAccount
 }
 
 /// Which role holds which permission: the one table the server checks on every route.
@@ -72,18 +74,26 @@ public struct AccessMatrix: Sendable {
 
     /// The matrix KetaCare ships with.
     public static let standard = AccessMatrix(grants: [
-        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments, .manageConsentDocuments, .readOutbox],
+        .admin: [
+            .manageOwnAccount, .readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments, .manageConsentDocuments,
+            .readOutbox,
+        ],
         .prescriber: [
-            .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
+            .manageOwnAccount, .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy,
+            .assignCareTeam,
             .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule, .readLedger,
             .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge, .overridePreDose,
         ],
         .nurse: [
-            .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule,
+            .manageOwnAccount, .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent,
+            .manageSchedule,
             .readLedger, .recordLedger, .verifyDose, .runSession, .signSession,
         ],
-        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule, .readOutbox],
-        .compliance: [.readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],
+        .frontdesk: [
+            .manageOwnAccount, .readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule,
+            .readOutbox,
+        ],
+        .compliance: [.manageOwnAccount, .readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],
     ])
 
     /// Creates a matrix from explicit grants.

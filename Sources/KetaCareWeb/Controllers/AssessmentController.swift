@@ -18,6 +18,7 @@ struct AssessmentController {
         routes.get("/patients/:id/assessments/new", .recordAssessment, entryPage)
         routes.post("/patients/:id/assessments", .recordAssessment, recordFromForm)
         routes.post("/patients/:id/self-report-links", .sendSelfReport, createLinkFromForm)
+        routes.post("/patients/:id/self-report-links/revoke", .sendSelfReport, revokeLinkFromForm)
         routes.post("/alerts/:alertID/acknowledge", .acknowledgeAlert, acknowledgeFromForm)
         routes.get("/r/:token", nil, patientPage)
         routes.post("/r/:token/answer", nil, patientAnswer)
@@ -63,6 +64,11 @@ struct AssessmentController {
             if instrument.needsLicensedText && mode == .selfReport {
                 throw ValidationError(
                     field: "instrument", message: "\(instrument.shortName) needs the clinic's licensed wording before patients can answer it")
+            }
+            if let linkTokenHash {
+                // The link's step is claimed in this transaction: a second tap finds it taken and stores nothing (issue #11).
+                try await SelfReportLinkRepository.submit(
+                    step: instrument.id, answers: answers, tokenHash: linkTokenHash, now: now, clinicID: clinicID, on: db)
             }
             let score = try ScoringEngine.score(instrument, answers: answers, policy: clinicPolicy.scoring)
             let stored = try await MeasurementRepository.record(
@@ -226,6 +232,27 @@ struct AssessmentController {
         )
     }
 
+    /// Withdraws an open patient link (questionnaires or intake); audited as `selfreport.revoke`.
+    func revokeLink(_ patient: PatientID, tokenHash: String, context: AppRequestContext) async throws {
+        let clinicID = store.clinicID
+        let now = dependencies.now()
+        try await store.audited(
+            context.auditContext, at: now, action: "selfreport.revoke", resourceType: "selfreport", resourceID: String(tokenHash.prefix(12)),
+            patientID: patient.rawValue
+        ) { db in
+            guard try await SelfReportLinkRepository.revoke(tokenHash: tokenHash, patient: patient, now: now, clinicID: clinicID, on: db) else {
+                throw StoreError.notFound(resource: "open link")
+            }
+            return Audited((), resourceID: String(tokenHash.prefix(12)), patientID: patient.rawValue)
+        }
+    }
+
+    @Sendable func revokeLinkFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let patient = try patientID(context)
+        try await revokeLink(patient, tokenHash: FormBody.parse(context.body)["link"] ?? "", context: context)
+        return Pages.redirect("/patients/\(patient.rawValue)#assessments")
+    }
+
     @Sendable func acknowledgeFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let alertID = try context.parameters.require("alertID")
         let form = FormBody.parse(context.body)
@@ -343,9 +370,8 @@ struct AssessmentController {
                 resourceID: String(link.tokenHash.prefix(12)),
                 patientID: link.patientID.rawValue
             ) { db in
-                guard var current = try await SelfReportLinkRepository.find(tokenHash: link.tokenHash, clinicID: clinicID, on: db) else {
-                    throw SelfReportLinkProblem.unknown
-                }
+                var current = try await SelfReportLinkRepository.lockOpen(tokenHash: link.tokenHash, now: now, clinicID: clinicID, on: db)
+                guard !current.submitted.contains(instrument.id) else { throw SelfReportLinkConflict() }
                 var answers = current.answers[instrument.id] ?? Array(repeating: nil, count: instrument.items.count)
                 if answers.count < instrument.items.count { answers += Array(repeating: nil, count: instrument.items.count - answers.count) }
                 answers[index] = value
@@ -388,17 +414,19 @@ struct AssessmentController {
                     error: "Please answer question \(missing.offset + 1) before continuing."
                 )
             }
-            let (_, alerts) = try await record(
-                patient: link.patientID, instrumentName: instrument.id, answers: answers, context: try MeasurementContext.parse(link.context),
-                mode: .selfReport, answeredAt: nil, who: patientWho(context, link), linkTokenHash: link.tokenHash
-            )
+            let alerts: [StoredSafetyAlert]
+            do {
+                alerts = try await record(
+                    patient: link.patientID, instrumentName: instrument.id, answers: answers, context: try MeasurementContext.parse(link.context),
+                    mode: .selfReport, answeredAt: nil, who: patientWho(context, link), linkTokenHash: link.tokenHash
+                ).1
+            } catch is SelfReportLinkConflict {
+                // A double submission (second tap at the same moment) simply shows where the patient is now.
+                return Pages.redirect("/r/\(token)")
+            }
             var updated = link
             updated.answers[instrument.id] = answers
             updated.submitted.append(instrument.id)
-            let clinicID = store.clinicID
-            let now = dependencies.now()
-            let finished = updated
-            try await store.database.write { db in try await SelfReportLinkRepository.save(finished, now: now, clinicID: clinicID, on: db) }
             let crisis = alerts.contains { $0.kind == SafetyAlertKind.selfHarm.rawValue || $0.kind == SafetyAlertKind.suicideRisk.rawValue }
             if updated.nextInstrument == nil {
                 return try await renderPatient(token: token, link: updated, context: context, crisis: crisis)

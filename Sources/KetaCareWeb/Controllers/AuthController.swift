@@ -11,6 +11,11 @@ struct AuthController {
 
     /// A pre-session double-submit cookie protects the sign-in form itself from cross-site posting.
     static let loginCookie = "kc_login"
+
+    /// The session cookie's name for this server (`__Host-` prefixed when cookies are secure).
+    var sessionCookie: String { SessionMiddleware.sessionCookieName(secure: dependencies.configuration.secureCookies) }
+    /// The sign-in form's cookie name, prefixed like the session cookie.
+    var formCookie: String { dependencies.configuration.secureCookies ? "__Host-" + Self.loginCookie : Self.loginCookie }
     /// The one answer to every refused sign-in (unknown user, wrong password, locked or disabled account).
     var refusal: String {
         let policy = dependencies.authenticator.policy
@@ -40,7 +45,7 @@ struct AuthController {
             "login", title: "Sign in", ["next": next, "username": username, "error": error as Any, "formToken": formToken], context: context,
             status: status
         )
-        response.setCookie(cookie(Self.loginCookie, formToken, maxAge: 3600))
+        response.setCookie(cookie(formCookie, formToken, maxAge: 3600))
         return response
     }
 
@@ -59,7 +64,7 @@ struct AuthController {
         let form = FormBody.parse(context.body)
         let next = Self.safeNext(form["next"])
         let username = form["username"] ?? ""
-        guard let sent = form["formToken"], let expected = request.cookies[Self.loginCookie]?.value, constantTimeEquals(sent, expected) else {
+        guard let sent = form["formToken"], let expected = request.cookies[formCookie]?.value, constantTimeEquals(sent, expected) else {
             return renderLogin(context, next: next, username: username, error: "The sign-in form expired. Please try again.", status: .forbidden)
         }
         let result = try await dependencies.authenticator.signIn(
@@ -68,8 +73,8 @@ struct AuthController {
         switch result {
         case .success(_, let token, _, _):
             var response = Pages.redirect(next)
-            response.setCookie(cookie(SessionMiddleware.cookieName, token, maxAge: Int(dependencies.authenticator.policy.absoluteTimeout)))
-            response.setCookie(cookie(Self.loginCookie, "", maxAge: 0))
+            response.setCookie(cookie(sessionCookie, token, maxAge: Int(dependencies.authenticator.policy.absoluteTimeout)))
+            response.setCookie(cookie(formCookie, "", maxAge: 0))
             return response
         case .invalidCredentials, .locked, .disabled:
             // One answer for an unknown user, a wrong password, a locked and a disabled account: the page must not tell
@@ -87,12 +92,12 @@ struct AuthController {
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         var response = Pages.redirect("/login")
-        if let session = context.session, let token = request.cookies[SessionMiddleware.cookieName]?.value {
+        if let session = context.session, let token = request.cookies[sessionCookie]?.value {
             let sent = FormBody.parse(context.body)["_csrf"] ?? ""
             guard constantTimeEquals(sent, session.csrfToken) else { throw APIError.csrf }
             try await dependencies.authenticator.signOut(token: token, who: context.auditContext, now: dependencies.now())
         }
-        response.setCookie(cookie(SessionMiddleware.cookieName, "", maxAge: 0))
+        response.setCookie(cookie(sessionCookie, "", maxAge: 0))
         return response
     }
 

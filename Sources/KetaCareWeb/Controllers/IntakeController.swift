@@ -46,7 +46,9 @@ struct IntakeController {
     // MARK: - Operations
 
     /// Decodes, validates, stores and screens a history in one audited transaction; nothing is stored when it is refused.
-    func save(_ data: Data, patient: PatientID, source: String, who: AuditContext) async throws -> (StoredIntake, StoredScreening) {
+    func save(_ data: Data, patient: PatientID, source: String, who: AuditContext, linkTokenHash: String? = nil) async throws -> (
+        StoredIntake, StoredScreening
+    ) {
         let policy = try await policy()
         let today = today()
         let history = try IntakeHistory.decode(data, asOf: today, policy: policy.eligibility)
@@ -54,6 +56,11 @@ struct IntakeController {
         let now = dependencies.now()
         return try await store.audited(who, at: now, action: "intake.record", resourceType: "intake", patientID: patient.rawValue) { db in
             try await PatientRepository.require(id: patient, clinicID: clinicID, on: db)
+            if let linkTokenHash {
+                // The link's intake step is claimed in this transaction: a second tap stores no second version (issue #11).
+                try await SelfReportLinkRepository.submit(
+                    step: Self.linkItem, answers: nil, tokenHash: linkTokenHash, now: now, clinicID: clinicID, on: db)
+            }
             let saved = try await IntakeRepository.save(
                 history, patient: patient, source: source, policy: policy.eligibility, by: who.actor, now: now, today: today, clinicID: clinicID,
                 on: db)
@@ -208,16 +215,17 @@ struct IntakeController {
         do {
             _ = try await save(
                 try JSONSerialization.data(withJSONObject: document), patient: link.patientID, source: "patient-link",
-                who: assessments.patientWho(context, link))
-            var updated = link
-            updated.submitted.append(Self.linkItem)
-            let finished = updated
-            let now = dependencies.now()
-            try await store.database.write { db in try await SelfReportLinkRepository.save(finished, now: now, clinicID: clinicID, on: db) }
+                who: assessments.patientWho(context, link), linkTokenHash: link.tokenHash)
+            var finished = link
+            finished.submitted.append(Self.linkItem)
             if finished.nextInstrument == nil {
                 return pages.render("self-report", title: "Thank you", ["done": true], context: context)
             }
             return Pages.redirect("/r/\(token)")
+        } catch is SelfReportLinkConflict {
+            return Pages.redirect("/r/\(token)")
+        } catch let problem as SelfReportLinkProblem {
+            return assessments.problemPage(problem, context: context)
         } catch {
             let apiError = APIError.from(error, timeZone: dependencies.timeZone)
             guard apiError.status != .internalServerError else { throw error }

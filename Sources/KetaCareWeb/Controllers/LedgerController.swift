@@ -68,7 +68,8 @@ struct LedgerController {
                 outcome: .failed, detail: "invalid field=\(error.field)")
             throw error
         }
-        return try await store.recordLedgerEntry(draft, recordedBy: recorder, who: context.auditContext, now: now, timeZone: dependencies.timeZone)
+        let verified = try await dependencies.authenticator.verifiedWitness(of: draft, who: context.auditContext, now: now)
+        return try await store.recordLedgerEntry(verified, recordedBy: recorder, who: context.auditContext, now: now, timeZone: dependencies.timeZone)
     }
 
     /// Issue #11: a hand-entered administration's session and dose order must be this clinic's, for this patient, and the
@@ -101,6 +102,8 @@ struct LedgerController {
         let first = try member(context)
         let clinicID = store.clinicID
         let now = dependencies.now()
+        let second = try await dependencies.authenticator.verified(
+            second, field: "second_counter_password", who: context.auditContext, now: now, action: "ledger.count", resourceType: "ledger_count")
         return try await store.audited(context.auditContext, at: now, action: "ledger.count", resourceType: "ledger_count") { db in
             let stored = try await LedgerRepository.recordCount(
                 lines: lines, locations: locations, moment: moment, firstCounter: first, secondCounter: second, now: now, clinicID: clinicID, on: db)
@@ -117,13 +120,20 @@ struct LedgerController {
         let clinicID = store.clinicID
         let now = dependencies.now()
         let timeZone = dependencies.timeZone
+        var witness: StaffSignature?
+        if let given = adjustment?.witness, !given.username.trimmingCharacters(in: .whitespaces).isEmpty {
+            witness = try await dependencies.authenticator.verified(
+                StaffSignature(username: given.username, password: given.password), field: "witness_password", who: context.auditContext, now: now,
+                action: "ledger.discrepancy.resolve", resourceType: "ledger_discrepancy")
+        }
         return try await store.audited(
             context.auditContext, at: now, action: "ledger.discrepancy.resolve", resourceType: "ledger_discrepancy", resourceID: id
-        ) { db in
+        ) { [witness] db in
             var draft: LedgerDraft?
             if let adjustment {
                 let state = try await LedgerRepository.state(clinicID: clinicID, on: db)
                 draft = try adjustment.draft(state: state, recorder: resolver, patient: nil, now: now)
+                draft?.witness = witness
             }
             let result = try await LedgerRepository.resolve(
                 discrepancyID: id, note: note, adjustment: draft, resolver: resolver, now: now, timeZone: timeZone, clinicID: clinicID, on: db)

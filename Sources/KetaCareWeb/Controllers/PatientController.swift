@@ -90,6 +90,8 @@ struct PatientController {
         let sessions: [TreatmentSession]
         /// Bladder and cognition check-ins, newest first (issue #5 safety watch).
         let checkIns: [StoredCheckIn]
+        /// The patient's recent questionnaire and intake links, newest first (staff can withdraw an open one).
+        var links: [SelfReportLink] = []
     }
 
     struct TreatmentData: Sendable {
@@ -133,11 +135,12 @@ struct PatientController {
                 consentStatus: statuses, plans: plans, bookings: try await BookingRepository.bookings(of: id, clinicID: clinicID, on: db))
             let sessions = try await SessionRepository.list(patient: id, clinicID: clinicID, on: db)
             let checkIns = try await CheckInRepository.list(patient: id, clinicID: clinicID, on: db)
+            let links = try await SelfReportLinkRepository.links(patient: id, clinicID: clinicID, on: db)
             return Audited(
                 ChartData(
                     patient: patient, measurements: measurements, amendments: amendments, accessLog: log, responses: responses, alerts: alerts,
                     policy: policy, prescriber: prescriber, diagnoses: diagnoses, prescribers: prescribers, treatment: treatment,
-                    sessions: sessions, checkIns: checkIns
+                    sessions: sessions, checkIns: checkIns, links: links
                 ),
                 resourceID: id.rawValue, patientID: id.rawValue, detail: channel
             )
@@ -301,6 +304,17 @@ struct PatientController {
             "canAudit": dependencies.matrix.allows(role, .readAudit),
             "canRecord": dependencies.matrix.allows(role, .recordAssessment),
             "canSend": dependencies.matrix.allows(role, .sendSelfReport),
+            "links": data.links.map { link in
+                let now = dependencies.now()
+                let state =
+                    link.revokedAt != nil ? "withdrawn" : link.completedAt != nil ? "completed" : link.expiresAt <= now ? "expired" : "open"
+                return [
+                    "hash": link.tokenHash, "short": String(link.tokenHash.prefix(8)), "steps": link.instruments.joined(separator: ", "),
+                    "created": pages.dateTime(link.createdAt), "by": link.createdBy, "expires": pages.dateTime(link.expiresAt), "state": state,
+                    "isOpen": state == "open",
+                ] as [String: Any]
+            },
+            "hasLinks": !data.links.isEmpty,
             "canAcknowledge": dependencies.matrix.allows(role, .acknowledgeAlert),
             "instrumentChoices": SharedInstruments.library.map { library in
                 library.ids.compactMap { try? library.instrument(named: $0) }.map {

@@ -626,7 +626,7 @@ struct SessionController {
         let drawn: Decimal
         let wasted: Decimal
         let wasteMethod: String?
-        let witness: StaffSignature?
+        var witness: StaffSignature?
     }
 
     func move(
@@ -635,7 +635,14 @@ struct SessionController {
         let who = clinician(context)
         let clinicID = store.clinicID
         let zone = dependencies.timeZone
-        return try await mutate(id, action: "session.transition", context: context) { session, policy, now, db in
+        var ledger = ledger
+        // The witness's password is checked (and a wrong one counted) before the session's transaction, not inside it.
+        if let witness = ledger?.witness, !witness.username.trimmingCharacters(in: .whitespaces).isEmpty {
+            ledger?.witness = try await dependencies.authenticator.verified(
+                witness, field: "witness_password", who: context.auditContext, now: dependencies.now(), action: "session.transition",
+                resourceType: "session")
+        }
+        return try await mutate(id, action: "session.transition", context: context) { [ledger] session, policy, now, db in
             try Self.requireVersion(session, version)
             let target: SessionState
             if targetName == "stopped_early" {

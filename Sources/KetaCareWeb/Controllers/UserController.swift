@@ -18,6 +18,8 @@ struct UserController {
         routes.get("/api/v1/users", .manageUsers, list)
         routes.post("/api/v1/users", .manageUsers, create)
         routes.post("/api/v1/users/:username/medical-director", .manageUsers, medicalDirector)
+        routes.post("/admin/users/:username/password", .manageUsers, resetFromForm)
+        routes.post("/api/v1/users/:username/password", .manageUsers, reset)
     }
 
     struct UserDTO: Encodable {
@@ -27,6 +29,7 @@ struct UserController {
         let isDisabled: Bool
         let lockedUntil: String?
         let isMedicalDirector: Bool
+        let mustChangePassword: Bool
 
         init(_ u: StaffUser) {
             username = u.username
@@ -35,6 +38,7 @@ struct UserController {
             isDisabled = u.isDisabled
             lockedUntil = u.lockedUntil.map(Format.iso)
             isMedicalDirector = u.isMedicalDirector
+            mustChangePassword = u.mustChangePassword
         }
     }
 
@@ -96,6 +100,28 @@ struct UserController {
         }
     }
 
+    /// An administrator sets a temporary password: every session and token of the account ends and it must choose a new
+    /// password at its next sign-in. Audited as `user.password_reset`.
+    func resetPassword(username: String, password: String?, context: AppRequestContext) async throws -> StaffUser {
+        let store = dependencies.store
+        let clinicID = store.clinicID
+        let now = dependencies.now()
+        let hash: String
+        do {
+            hash = try await Passwords.hash(password ?? "")
+        } catch let error as ValidationError {
+            try? await store.recordEvent(
+                context.auditContext, at: now, action: "user.password_reset", resourceType: "user", resourceID: username, outcome: .failed,
+                detail: "invalid field=\(error.field)")
+            throw error
+        }
+        return try await store.audited(context.auditContext, at: now, action: "user.password_reset", resourceType: "user", resourceID: username) {
+            db in
+            let user = try await UserRepository.resetPassword(username: username, passwordHash: hash, now: now, clinicID: clinicID, on: db)
+            return Audited(user, resourceID: user.id, detail: "sessions ended; must change password")
+        }
+    }
+
     private func render(_ context: AppRequestContext, error: APIError? = nil, form: [String: String] = [:]) async throws -> Response {
         let list = try await users()
         return dependencies.pages.render(
@@ -104,7 +130,7 @@ struct UserController {
                 "users": list.map {
                     [
                         "username": $0.username, "displayName": $0.displayName, "role": $0.role.label, "isDisabled": $0.isDisabled,
-                        "isLocked": ($0.lockedUntil ?? .distantPast) > dependencies.now(),
+                        "isLocked": ($0.lockedUntil ?? .distantPast) > dependencies.now(), "mustChange": $0.mustChangePassword,
                         "isMedicalDirector": $0.isMedicalDirector, "isPrescriber": $0.role == .prescriber,
                     ] as [String: Any]
                 },
@@ -156,6 +182,18 @@ struct UserController {
         }
     }
 
+    @Sendable func resetFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = FormBody.parse(context.body)
+        do {
+            _ = try await resetPassword(username: try context.parameters.require("username"), password: form["password"], context: context)
+            return Pages.redirect("/admin/users")
+        } catch {
+            let apiError = APIError.from(error, timeZone: dependencies.timeZone)
+            guard apiError.status != .internalServerError, apiError.status != .notFound else { throw error }
+            return try await render(context, error: apiError)
+        }
+    }
+
     @Sendable func medicalDirector(_ request: Request, context: AppRequestContext) async throws -> Response {
         struct Input: Decodable {
             let granted: Bool
@@ -166,6 +204,15 @@ struct UserController {
         let input = try StrictJSON.decode(Input.self, from: object)
         let user = try await setMedicalDirector(
             input.granted, username: try context.parameters.require("username"), reason: input.reason, context: context)
+        return try jsonResponse(UserDTO(user))
+    }
+
+    @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { let password: String }
+        let object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(object, allowed: ["password"])
+        let input = try StrictJSON.decode(Input.self, from: object)
+        let user = try await resetPassword(username: try context.parameters.require("username"), password: input.password, context: context)
         return try jsonResponse(UserDTO(user))
     }
 

@@ -54,6 +54,8 @@ struct APIError: Error, Sendable {
             return APIError(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
         case let problem as SelfReportLinkProblem:
             return APIError(problem == .tooManyAttempts ? .tooManyRequests : .gone, code: "link", message: problem.message)
+        case is SelfReportLinkConflict:
+            return APIError(.conflict, code: "link", message: "this questionnaire was already submitted from this link")
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "too_large", message: "the body is larger than the 1 MiB this server accepts")
         default:

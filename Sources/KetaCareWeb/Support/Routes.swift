@@ -63,6 +63,15 @@ final class RouteRegistrar {
                     let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"
                     return Pages.redirect("/login?next=\(next)")
                 }
+                if session.user.mustChangePassword, !AccountController.allowedBeforePasswordChange.contains(spec.path) {
+                    // After an administrator's reset only the password change (and sign-out) is open.
+                    if spec.isAPI {
+                        throw APIError(
+                            .forbidden, code: "password_change_required",
+                            message: "an administrator reset this account's password; change it with POST /api/v1/auth/password first")
+                    }
+                    return Pages.redirect("/account")
+                }
                 guard dependencies.matrix.allows(session.user.role, permission) else {
                     try? await dependencies.store.recordEvent(
                         context.auditContext, at: dependencies.now(), action: "access.denied", resourceType: "route",
@@ -111,7 +120,12 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let dependencies: AppDependencies
 
+    /// The session cookie's name over plain HTTP.
     static let cookieName = "kc_session"
+
+    /// The session cookie's name: with `--secure-cookies` the `__Host-` prefix makes browsers insist on Secure, Path=/ and no
+    /// Domain, so a sibling subdomain or a plain-HTTP page cannot plant or overwrite it.
+    static func sessionCookieName(secure: Bool) -> String { secure ? "__Host-" + cookieName : cookieName }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -123,7 +137,7 @@ struct SessionMiddleware: RouterMiddleware {
         var token: String?
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        } else if let cookie = request.cookies[Self.cookieName]?.value {
+        } else if let cookie = request.cookies[Self.sessionCookieName(secure: dependencies.configuration.secureCookies)]?.value {
             token = cookie
         }
         if let token, !token.isEmpty {
@@ -161,6 +175,10 @@ struct ErrorAndHeadersMiddleware: RouterMiddleware {
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         response.headers[.init("Content-Security-Policy")!] =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+        if dependencies.configuration.secureCookies {
+            // Served over TLS: browsers should never try plain HTTP for this host again.
+            response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000"
+        }
         return response
     }
 }

@@ -151,18 +151,26 @@ struct PatientSearchTests {
 struct AccessMatrixTests {
     /// The whole matrix as a table: role → permissions it holds. Anything not listed is refused.
     static let expected: [Role: Set<Permission>] = [
-        .admin: [.readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments, .manageConsentDocuments, .readOutbox],
+        .admin: [
+            .manageOwnAccount, .readAudit, .manageUsers, .readMetrics, .reviewPolicy, .readOutcomes, .manageInstruments, .manageConsentDocuments,
+            .readOutbox,
+        ],
         .prescriber: [
-            .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy, .assignCareTeam,
+            .manageOwnAccount, .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .acknowledgeAlert, .reviewPolicy,
+            .assignCareTeam,
             .recordDiagnosis, .readOutcomes, .recordIntake, .overrideScreening, .recordConsent, .managePlans, .manageSchedule, .readLedger,
             .recordLedger, .orderDose, .verifyDose, .runSession, .signSession, .overrideDischarge, .overridePreDose,
         ],
         .nurse: [
-            .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent, .manageSchedule,
+            .manageOwnAccount, .readPatient, .createPatient, .amendPatient, .recordAssessment, .sendSelfReport, .recordIntake, .recordConsent,
+            .manageSchedule,
             .readLedger, .recordLedger, .verifyDose, .runSession, .signSession,
         ],
-        .frontdesk: [.readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule, .readOutbox],
-        .compliance: [.readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],
+        .frontdesk: [
+            .manageOwnAccount, .readPatient, .createPatient, .amendPatient, .sendSelfReport, .assignCareTeam, .recordConsent, .manageSchedule,
+            .readOutbox,
+        ],
+        .compliance: [.manageOwnAccount, .readPatient, .readAudit, .readOutcomes, .readLedger, .recordLedger, .manageLedger],
     ]
 
     @Test(arguments: Role.allCases)
