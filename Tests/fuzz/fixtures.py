@@ -20,12 +20,21 @@ from pathlib import Path
 
 import requests
 
-from server import DEMO_PASSWORD, REPO_ROOT
+from server import DEMO_PASSWORD, REPO_ROOT, ROLES
 
 PRODUCT = "ketamine-50mg-ml-10ml"
 VICTIM_USER = "fuzz.signin"  # the sign-in endpoint is fuzzed with this account: a lockout can only hit it
 VICTIM_PASSWORD = "fuzz-signin-password"
 TARGET_PRESCRIBER = "fuzz.prescriber"  # the account user-management operations act on
+# Witnesses and second counters re-enter their password, and a wrong one counts toward their lockout: the sweep's wrong
+# passwords must lock this account, never a demo account the fuzzer signs in as.
+WITNESS_USER = "fuzz.witness"
+WITNESS_PASSWORD = "fuzz-witness-password"
+# Operations that end the session of the token that sends them, or change that account's password: sent with a token of
+# their own (a fresh one per request for revokeToken, the world's own-account for changePassword), never with the
+# role's token the rest of the run depends on.
+SESSION_ENDING = {"revokeToken"}
+OWN_ACCOUNT = {"changePassword"}
 
 
 class FixtureError(Exception):
@@ -40,8 +49,8 @@ class Api:
         self.tokens = tokens
         self.http = requests.Session()
 
-    def call(self, role, method, path, body=None, expect=None, params=None):
-        headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
+    def call(self, role, method, path, body=None, expect=None, params=None, token=None):
+        headers = {"Authorization": f"Bearer {token or self.tokens[role]}"} if (role or token) else {}
         response = self.http.request(method, self.server.base_url + path, json=body, params=params, headers=headers, timeout=60)
         try:
             data = response.json()
@@ -59,6 +68,7 @@ class World:
 
     counter = itertools.count(1)
     accounts_made = False
+    witness_made = False
 
     def __init__(self, api):
         self.api = api
@@ -71,6 +81,9 @@ class World:
     # --- building -------------------------------------------------------------------------------------
     def build(self):
         api = self.api
+        if not World.witness_made:
+            api.call("admin", "POST", "/api/v1/users", {"username": WITNESS_USER, "role": "nurse", "password": WITNESS_PASSWORD}, expect=(201, 409))
+            World.witness_made = True
         # Fresh patients (registered, with a height and a weight today) so that a world can be rebuilt any number of times.
         patients = []
         for index in range(8):
@@ -153,6 +166,11 @@ class World:
             api.call("admin", "POST", "/api/v1/users", {"username": TARGET_PRESCRIBER, "role": "prescriber", "password": VICTIM_PASSWORD},
                      expect=(201, 409))
             World.accounts_made = True
+        # changePassword is fuzzed with an account of this world's own (wrong current passwords lock it; a right one changes it).
+        self.own_user, self.own_password = f"fuzz.own.{self.tag.lower()}", "fuzz-own-password-0"
+        api.call("admin", "POST", "/api/v1/users", {"username": self.own_user, "role": "nurse", "password": self.own_password}, expect=201)
+        _, answer = api.call(None, "POST", "/api/v1/auth/token", {"username": self.own_user, "password": self.own_password}, expect=200)
+        self.own_token = answer["token"]
         return self
 
     def _make_eligible(self, patient):
@@ -203,12 +221,12 @@ class World:
         lot = self.unique("L")
         return {"kind": "receipt", "idempotencyKey": self.unique("r-"), "productId": PRODUCT, "lotNumber": lot, "expiresOn": "2030-12-31",
                 "containers": 2, "locationId": "safe", "supplierName": "Fuzz Supply", "supplierAddress": "1 Main St",
-                "supplierDea": "AB1234563", "invoiceReference": "INV-" + lot, "witness": {"username": "dr.patel", "password": DEMO_PASSWORD}}
+                "supplierDea": "AB1234563", "invoiceReference": "INV-" + lot, "witness": {"username": WITNESS_USER, "password": WITNESS_PASSWORD}}
 
     def _count(self, first, second):
         return {"moment": "close_of_business", "locations": ["safe"],
                 "lines": [{"productId": PRODUCT, "lotId": self.ids["lot"], "locationId": "safe", "firstCount": first, "secondCount": second}],
-                "secondCounter": "dr.patel", "secondCounterPassword": DEMO_PASSWORD}
+                "secondCounter": WITNESS_USER, "secondCounterPassword": WITNESS_PASSWORD}
 
     # --- path parameters ------------------------------------------------------------------------------
     def path_value(self, path, name):
@@ -364,12 +382,30 @@ class World:
                 body = {"drug": "ondansetron", "dose_mg": 4, "route": "iv", "indication": "nausea"}
             case "overridePreDoseFinding":
                 body = {"item": "vitals", "reason": "fuzz sweep: blood pressure caution reviewed"}
+            case "changePassword":
+                body = {"currentPassword": self.own_password, "newPassword": self.unique("fuzz-own-password-")}
+            case "resetUserPassword":
+                body = {"password": "fuzz-temporary-password"}
             case "setMedicalDirector":
                 body = {"granted": False, "reason": "fuzz sweep: withdrawn from the fuzzing account"}
             case "recordSafetyCheckIn":
                 body = {"kind": "bladder", "answers": {"frequency": False, "urgency": False, "pain": False, "blood": False}, "note": "fuzz",
                         "completed_at": "2026-12-02T10:00:00Z"}
         return {"body": body, "query": query, "expensive": expensive}
+
+    def token_override(self, operation_id, role):
+        """The token to send an operation with instead of the role's own (see SESSION_ENDING and OWN_ACCOUNT), or None."""
+        if operation_id in OWN_ACCOUNT:
+            return self.own_token
+        if operation_id in SESSION_ENDING and role:
+            _, answer = self.api.call(None, "POST", "/api/v1/auth/token", {"username": ROLES[role], "password": DEMO_PASSWORD}, expect=200)
+            return answer["token"]
+        return None
+
+    def accepted(self, operation_id, sent_body):
+        """After a 2xx: remember what an accepted write changed that later requests depend on."""
+        if operation_id == "changePassword" and isinstance(sent_body, dict) and isinstance(sent_body.get("newPassword"), str):
+            self.own_password = sent_body["newPassword"]
 
     def extra_requests(self, operation_id):
         """Further valid bases for operations whose fields only matter in another variant (e.g. a witnessed receipt)."""
@@ -378,13 +414,13 @@ class World:
                 return [{"body": self._receipt(), "query": {}, "expensive": True, "label": "receipt"},
                         {"body": {"kind": "adjustment", "idempotencyKey": self.unique("a-"), "lotId": self.ids["lot"], "locationId": "safe",
                                   "container": 1, "quantity": -0.5, "reason": "fuzz", "investigationNote": "fuzz",
-                                  "witness": {"username": "dr.patel", "password": DEMO_PASSWORD}},
+                                  "witness": {"username": WITNESS_USER, "password": WITNESS_PASSWORD}},
                          "query": {}, "expensive": True, "label": "adjustment"}]
             case "resolveLedgerDiscrepancy":
                 return [{"body": {"note": "fuzz", "adjustment": {"kind": "adjustment", "idempotencyKey": self.unique("ra-"), "lotId": self.ids["lot"],
                                                                  "locationId": "safe", "container": 1, "quantity": -0.5, "reason": "fuzz",
                                                                  "investigationNote": "fuzz",
-                                                                 "witness": {"username": "dr.patel", "password": DEMO_PASSWORD}}},
+                                                                 "witness": {"username": WITNESS_USER, "password": WITNESS_PASSWORD}}},
                          "query": {}, "expensive": True, "label": "with adjustment"}]
         return []
 

@@ -34,6 +34,14 @@ class Readback:
         self.http = requests.Session()
         self.broken = set()  # concrete GET URLs already reported broken (reported once)
 
+    def probe_operation(self, role):
+        """A GET without parameters that needs a token and that `role` may call (to see whether a token still works)."""
+        for get in self.gets.values():
+            if not get.public and not get.path_params() and role in (self.allowed.get(get.operation_id) or []) \
+                    and not any(p.get("required") for p in get.parameters):
+                return get
+        return None
+
     def targets(self, operation, path_values, world, answer):
         paths = []
         for get_path in self.gets:
@@ -110,6 +118,32 @@ class Readback:
                                          key=("data-loss", operation.label))
                         failed = True
         return failed
+
+
+def check_revoked(readback, stage, operation, role, request, token, own_token):
+    """After a 2xx from an operation that ends the session of the token that sent it: that token is refused (401) on
+    an operation the role may otherwise call, and the role's other token still works there."""
+    probe = readback.probe_operation(role)
+    if probe is None:
+        return
+    server, guard, report = readback.server, readback.guard, readback.report
+    http = requests.Session()
+    for what, bearer, expected in (("the revoked token", token, 401), ("the role's other token", own_token, 200)):
+        if not bearer:
+            continue
+        try:
+            answer = http.get(server.base_url + probe.path, headers={"Authorization": f"Bearer {bearer}"}, timeout=30)
+        except requests.RequestException as error:
+            guard.observe(stage, operation.label, role, f"{request} | then GET {probe.path} with {what}", error=error)
+            return
+        if guard.observe(stage, probe.label, role, f"GET {probe.path} with {what} after: {request}", response=answer) != "ok":
+            return
+        if answer.status_code != expected:
+            report.fail("revoke", stage, operation.label, role, request, status=f"then GET {probe.path} {answer.status_code}",
+                        detail=f"after this request answered 2xx, GET {probe.path} with {what} answers {answer.status_code}, not {expected}",
+                        key=("revoke", operation.label, what))
+        else:
+            report.passed()
 
 
 def _strings(value):

@@ -47,9 +47,11 @@ from readback import Readback  # noqa: E402
 from report import Report  # noqa: E402
 from server import REPO_ROOT, ROLES, Server, mint_tokens  # noqa: E402
 
-# Operations no stage may send: none today. The API has no sign-out, token revocation or password change (the ones
-# that would end the fuzzing's own sessions); if one is added, list it here with the reason, e.g.
-#   "revokeToken": "revokes the token the fuzzer is using",
+# Operations no stage may send, with the reason: none. The ones that end the session of the token that sends them
+# (revokeToken) or change its account's password (changePassword) are fuzzed with tokens of their own
+# (fixtures.SESSION_ENDING, fixtures.OWN_ACCOUNT); resetUserPassword acts on fixtures.TARGET_PRESCRIBER, whom the run
+# never signs in as; the sign-in endpoint uses fixtures.VICTIM_USER and witnesses fixtures.WITNESS_USER, so lockouts
+# only ever hit accounts made for that.
 EXCLUDED = {}
 
 # The order roles are tried in when one role is enough (the sweep, the probe's first allowed role).
@@ -70,7 +72,8 @@ def probe_roles(document, operations, world, tokens, server):
         roles = []
         for role in ROLE_ORDER:
             data = b'"permission probe"' if operation.body_schema is not None else None
-            headers = {"Authorization": f"Bearer {tokens[role]}", "Content-Type": "application/json"}
+            token = world.token_override(operation.operation_id, role) or tokens[role]  # never revoke the run's own tokens
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             if operation.method == "get":
                 params = world.request(operation.operation_id, operation.path).get("query") or None
             else:

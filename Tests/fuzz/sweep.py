@@ -15,6 +15,8 @@ import time
 import requests
 
 from document import fill_path
+from fixtures import SESSION_ENDING
+from readback import check_revoked
 from report import excerpt
 
 SENTINEL = "__KETACARE_FUZZ_VALUE__"
@@ -420,6 +422,8 @@ class Sweep:
                     for value in ROOT_BODIES:
                         self.send(operation, role, self.base(operation), (), value, f"body = {value.label}")
                 fields = list(body_fields(operation.body_schema, b.get("body"), self.document))
+                # Password fields last: a wrong one counts toward the account's lockout, after which the rest would be shallow.
+                fields.sort(key=lambda item: any("password" in str(key).lower() for key in item[0]))
                 if label and not self.long_run:
                     # A further base (e.g. the witnessed receipt) adds only the fields it sets itself.
                     present = set(leaf_paths(b.get("body")))
@@ -454,8 +458,9 @@ class Sweep:
         path_values = base["path"]
         url = self.server.base_url + fill_path(operation.path, {k: requests.utils.quote(str(v), safe="") for k, v in path_values.items()})
         headers = {"Content-Type": "application/json"} if data is not None else {}
-        if role:
-            headers["Authorization"] = f"Bearer {self.tokens[role]}"
+        token = self.world.token_override(operation.operation_id, role) or (self.tokens[role] if role else None)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         description = f"{operation.method.upper()} {operation.path} {what}"
         if field_path is not None:
             description += f" | base body {excerpt(json.dumps(base.get('body')), 400)}"
@@ -470,6 +475,13 @@ class Sweep:
             self.http = requests.Session()
             return self.guard.observe("sweep", operation.label, role, description, error=error)
         outcome = self.guard.observe("sweep", operation.label, role, description, response=response)
+        if outcome == "ok" and 200 <= response.status_code < 300:
+            try:
+                self.world.accepted(operation.operation_id, json.loads(data) if data else None)
+            except ValueError:
+                pass
+            if operation.operation_id in SESSION_ENDING:
+                check_revoked(self.readback, "sweep", operation, role, description, token, self.tokens.get(role))
         if outcome == "ok" and self.readback.check("sweep", operation, role, description, path_values, self.world, response, marker):
             self.world_broken = True
         return response.status_code if outcome == "ok" else outcome
