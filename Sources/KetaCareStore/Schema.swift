@@ -341,5 +341,11 @@ enum Schema {
         Migration(version: 11, name: "sign-in hardening: forced password change") { _ in
             ["ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0"]
         },
+        Migration(version: 12, name: "escalation of unacknowledged critical session alerts") { _ in
+            [
+                "ALTER TABLE session_alerts ADD COLUMN escalated_at BIGINT",
+                "CREATE INDEX session_alerts_open ON session_alerts (clinic_id, acknowledged_at, level)",
+            ]
+        },
     ]
 }

@@ -212,6 +212,15 @@ public struct StoredSessionAlert: Sendable, Equatable {
     public var isOpen: Bool { acknowledgedAt == nil }
 }
 
+/// An open critical session alert with where it is, for escalation (DOMAIN.md §6.5).
+public struct OpenCriticalAlert: Sendable, Equatable {
+    public let alert: StoredSessionAlert
+    public let sessionID: String
+    public let patientID: PatientID
+    public let patientName: String
+    public let isEscalated: Bool
+}
+
 /// A stored adverse event with the reports it calls for.
 public struct StoredAdverseEvent: Sendable, Equatable {
     public let id: String
@@ -339,6 +348,34 @@ public enum SessionRepository {
         file.patientAlerts = try await MeasurementRepository.alerts(
             patient: session.patientID, includeAcknowledged: true, limit: 100, clinicID: clinicID, on: db)
         return file
+    }
+
+    /// Unacknowledged stop-dosing and emergency alerts of the clinic, oldest first, with the patient's name.
+    public static func openCriticalAlerts(clinicID: String, on db: any SQLDatabase) async throws -> [OpenCriticalAlert] {
+        let rows = try await db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("a")))
+            .column(SQLColumn("legal_given", table: "p")).column(SQLColumn("legal_family", table: "p"))
+            .from(SQLAlias(SQLIdentifier("session_alerts"), as: SQLIdentifier("a")))
+            .join(
+                SQLAlias(SQLIdentifier("patients"), as: SQLIdentifier("p")), on: SQLColumn("id", table: "p"), .equal,
+                SQLColumn("patient_id", table: "a")
+            )
+            .where(SQLColumn("clinic_id", table: "a"), .equal, SQLBind(clinicID))
+            .where(SQLColumn("acknowledged_at", table: "a"), .is, SQLLiteral.null)
+            .where(SQLColumn("level", table: "a"), .in, SQLBind.group([AlertLevel.stopDosing.rawValue, AlertLevel.emergency.rawValue]))
+            .orderBy(SQLColumn("raised_at", table: "a")).limit(100).all()
+        return try rows.map { row in
+            OpenCriticalAlert(
+                alert: try decodeAlert(row), sessionID: try row.decode(column: "session_id", as: String.self),
+                patientID: PatientID(try row.decode(column: "patient_id", as: String.self)),
+                patientName: "\(try row.decode(column: "legal_family", as: String.self)), \(try row.decode(column: "legal_given", as: String.self))",
+                isEscalated: try row.decode(column: "escalated_at", as: Int64?.self) != nil)
+        }
+    }
+
+    /// Marks an alert escalated, once: false when it was already escalated or acknowledged (another instance got there first).
+    public static func markEscalated(alertID: String, now: Date, on db: any SQLDatabase) async throws -> Bool {
+        try await db.update("session_alerts").set("escalated_at", to: SQLBind(Timestamps.ms(now))).where("id", .equal, SQLBind(alertID))
+            .where("escalated_at", .is, SQLLiteral.null).where("acknowledged_at", .is, SQLLiteral.null).returning("id").first() != nil
     }
 
     /// Every administered session dose (for reconciliation against the ledger, DOMAIN.md §9.6): session, order, mg, when.

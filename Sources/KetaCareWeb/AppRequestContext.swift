@@ -16,6 +16,8 @@ public struct AppRequestContext: RequestContext {
     var clientAddress: String
     /// The request body, collected once by the route guard for writes.
     var body = ByteBuffer()
+    /// Critical alerts unacknowledged past the escalation time, for the banner on every clinical staff page (DOMAIN.md §6.5).
+    var escalations: [EscalatedAlert] = []
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

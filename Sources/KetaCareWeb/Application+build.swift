@@ -73,11 +73,14 @@ public func buildApplication(
     )
     let environment = ProcessInfo.processInfo.environment
     if environment["KETACARE_OUTBOX"] != "off" {
-        let seconds = Double(environment["KETACARE_OUTBOX_INTERVAL_SECONDS"] ?? "") ?? 30
+        // Bounded before converting: a typo such as 1e30 in the environment must not trap at start-up.
+        let seconds = min(max(Double(environment["KETACARE_OUTBOX_INTERVAL_SECONDS"] ?? "").flatMap { $0.isFinite ? $0 : nil } ?? 30, 0.1), 3600)
         app.addServices(
             MessageDelivery(
                 store: store, sender: MessageDelivery.sender(environment: environment, logger: logger), interval: .milliseconds(Int(seconds * 1000)),
                 logger: logger, now: now))
     }
+    // DOMAIN.md §6.5: unacknowledged critical alerts escalate after the policy's time; checked every 15 seconds.
+    app.addServices(AlertEscalationService(store: store, interval: .seconds(15), logger: logger, now: now))
     return app
 }

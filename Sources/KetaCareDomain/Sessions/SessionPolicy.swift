@@ -29,13 +29,18 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
     public var safetyWatch: SafetyWatchPolicy
     /// Whether Spravato REMS features are on (Appendix B `rems.enabled`).
     public var remsEnabled: Sourced<Bool>
+    /// Minutes after which an unacknowledged critical alert escalates to the prescriber on site (DOMAIN.md §6.5 alert mechanics).
+    public var escalationMinutes: Sourced<Int>
+
+    /// DOMAIN.md §6.5 alert mechanics: "Unacknowledged critical alerts escalate after 2 min" (DESIGN DEFAULT).
+    public static let seedEscalation = Sourced(2, .designDefault)
 
     /// Creates a session policy.
     public init(
         transitionRoles: Sourced<[Role]>, plausibility: VitalPlausibility, alerts: [VitalThreshold<AlertLevel>], preDose: PreDosePolicy,
         monitoring: MonitoringPolicy, assessments: AssessmentPolicy, sideEffects: [SideEffectItem],
         rescueMedications: RescueMedicationPolicy = .seed, discharge: DischargePolicy, reporting: [ReportingRule],
-        safetyWatch: SafetyWatchPolicy, remsEnabled: Sourced<Bool>
+        safetyWatch: SafetyWatchPolicy, remsEnabled: Sourced<Bool>, escalationMinutes: Sourced<Int> = SessionPolicy.seedEscalation
     ) {
         self.transitionRoles = transitionRoles
         self.plausibility = plausibility
@@ -49,11 +54,12 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         self.reporting = reporting
         self.safetyWatch = safetyWatch
         self.remsEnabled = remsEnabled
+        self.escalationMinutes = escalationMinutes
     }
 
     private enum CodingKeys: String, CodingKey {
         case transitionRoles, plausibility, alerts, preDose, monitoring, assessments, sideEffects, rescueMedications, discharge, reporting,
-            safetyWatch, remsEnabled
+            safetyWatch, remsEnabled, escalationMinutes
     }
 
     /// Decodes a stored policy; a missing field takes its seed value.
@@ -72,6 +78,7 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         reporting = try c.decodeIfPresent([ReportingRule].self, forKey: .reporting) ?? seed.reporting
         safetyWatch = try c.decodeIfPresent(SafetyWatchPolicy.self, forKey: .safetyWatch) ?? seed.safetyWatch
         remsEnabled = try c.decodeIfPresent(Sourced<Bool>.self, forKey: .remsEnabled) ?? seed.remsEnabled
+        escalationMinutes = try c.decodeIfPresent(Sourced<Int>.self, forKey: .escalationMinutes) ?? Self.seedEscalation
     }
 
     /// The values KetaCare ships with.

@@ -304,6 +304,7 @@ extension SessionController {
             ["value": $0.rawValue, "label": Self.overrideLabel($0)]
         }
         values["is_medical_director"] = isDirector
+        values["has_pre_dose_overrides"] = !file.preDoseOverrides.isEmpty
         values["pre_dose_overrides"] = file.preDoseOverrides.map { o -> [String: Any] in
             [
                 "label": Self.overrideLabel(o.item), "by": o.by, "reason": o.reason, "time": clock(o.at),

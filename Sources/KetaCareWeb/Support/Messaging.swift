@@ -119,7 +119,8 @@ struct MessageDelivery: Service {
         for (_, message) in due {
             var failure: String?
             do {
-                try await sender.send(message)
+                // Staff notifications (alert escalations) are delivered in the app, by the banner on every staff page.
+                if message.channel != "staff" { try await sender.send(message) }
             } catch {
                 failure = "\(error)"
             }

@@ -31,6 +31,14 @@ struct Pages: Sendable {
             let role = session.user.role
             page["user"] = ["displayName": session.user.displayName, "username": session.user.username, "roleLabel": role.label]
             page["csrf"] = session.csrfToken
+            page["hasEscalations"] = !context.escalations.isEmpty
+            page["escalations"] = context.escalations.map {
+                [
+                    "alertID": $0.alertID, "sessionID": $0.sessionID, "patientName": $0.patientName, "threshold": $0.threshold,
+                    "minutes": $0.minutesOpen,
+                ]
+                    as [String: Any]
+            }
             page["nav"] = [
                 "patients": matrix.allows(role, .readPatient),
                 "audit": matrix.allows(role, .readAudit),

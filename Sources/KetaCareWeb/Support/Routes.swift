@@ -143,6 +143,10 @@ struct SessionMiddleware: RouterMiddleware {
         if let token, !token.isEmpty {
             context.session = try await dependencies.authenticator.session(token: token, now: dependencies.now())
         }
+        // DOMAIN.md §6.5: an escalated critical alert shows on every page of the staff who run sessions until acknowledged.
+        if let role = context.session?.user.role, dependencies.matrix.allows(role, .runSession), !request.uri.path.hasPrefix("/api/") {
+            context.escalations = try await AlertEscalationService.banner(store: dependencies.store, now: dependencies.now())
+        }
         return try await next(request, context)
     }
 }
