@@ -126,8 +126,8 @@ public struct InteractionTable: Codable, Sendable, Equatable {
             guard !entry.id.isEmpty, entry.id != Self.noInteractionClassTag, ids.insert(entry.id).inserted else {
                 throw EligibilityError(field: "\(prefix).id", message: "\(prefix).id must be present and unique; '\(entry.id)' is not")
             }
-            if entry.keywords.contains(where: { MedicationName($0).tokens.isEmpty }) {
-                throw EligibilityError(field: "\(prefix).keywords", message: "\(prefix).keywords must not contain blank keywords or bare numbers")
+            if entry.keywords.contains(where: { !MedicationName($0).namesADrug }) {
+                throw EligibilityError(field: "\(prefix).keywords", message: "\(prefix).keywords must not contain blank keywords, bare numbers or only units, forms and salts")
             }
             if entry.appliesTo.isEmpty {
                 throw EligibilityError(field: "\(prefix).appliesTo", message: "\(prefix).appliesTo must name at least one product")
@@ -140,7 +140,7 @@ public struct InteractionTable: Codable, Sendable, Equatable {
                     field: "\(prefix).diazepamEquivalentAboveMgPerDay", message: "\(prefix).diazepamEquivalentAboveMgPerDay must be 0 or more")
             }
         }
-        for (index, name) in noInteractionClass.value.enumerated() where MedicationName(name).tokens.isEmpty {
+        for (index, name) in noInteractionClass.value.enumerated() where !MedicationName(name).namesADrug {
             throw EligibilityError(
                 field: "noInteractionClass.value[\(index)]", message: "noInteractionClass.value[\(index)] must name a drug; '\(name)' does not")
         }

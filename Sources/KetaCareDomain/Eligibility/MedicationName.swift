@@ -17,6 +17,9 @@ public struct MedicationName: Sendable, Equatable, CustomStringConvertible {
         tokens = kept.isEmpty ? words : kept
     }
 
+    /// Whether a word is left that is not a unit, form, release word, salt or dosing word ("250 mg" names no drug).
+    var namesADrug: Bool { tokens.contains { !Self.ignored.contains($0) } }
+
     /// The words joined by single spaces.
     public var description: String { tokens.joined(separator: " ") }
 
