@@ -127,7 +127,9 @@ public struct InteractionTable: Codable, Sendable, Equatable {
                 throw EligibilityError(field: "\(prefix).id", message: "\(prefix).id must be present and unique; '\(entry.id)' is not")
             }
             if entry.keywords.contains(where: { !MedicationName($0).namesADrug }) {
-                throw EligibilityError(field: "\(prefix).keywords", message: "\(prefix).keywords must not contain blank keywords, bare numbers or only units, forms and salts")
+                throw EligibilityError(
+                    field: "\(prefix).keywords",
+                    message: "\(prefix).keywords must name drugs: no blank keywords, bare numbers or only units, forms and salts")
             }
             if entry.appliesTo.isEmpty {
                 throw EligibilityError(field: "\(prefix).appliesTo", message: "\(prefix).appliesTo must name at least one product")
