@@ -32,10 +32,31 @@ public struct InteractionFlag: Codable, Sendable, Equatable {
 public struct InteractionChecker: Sendable {
     /// The table in force.
     public let table: InteractionTable
+    /// Each row's own keywords, normalised once.
+    private let ownKeywords: [String: [MedicationName]]
+    /// The known no-class drugs, normalised once.
+    private let noClassNames: [MedicationName]
 
     /// Creates a checker over `table`.
     public init(table: InteractionTable = .seed) {
         self.table = table
+        var own: [String: [MedicationName]] = [:]
+        for entry in table.entries { own[entry.id] = entry.keywords.map(MedicationName.init) }
+        ownKeywords = own
+        noClassNames = table.noInteractionClass.value.map(MedicationName.init)
+    }
+
+    /// What the table makes of one medication (issue #10): its classes, known to have none, or unknown.
+    ///
+    /// Classes come from the name and from staff tags; a tag never hides a class the name shows. The no-class tag or the
+    /// known no-class list only answer for a name that matches no class.
+    public func recognition(of medication: Medication) -> MedicationRecognition {
+        let name = MedicationName(medication.name)
+        // Own keywords only: a `keywordsFrom` row (benzodiazepine efficacy) repeats its source row's class.
+        let classes = table.entries.filter { $0.matches(medication, name: name, keywords: ownKeywords[$0.id] ?? []) }.map(\.id)
+        if !classes.isEmpty { return .classes(classes) }
+        if medication.classes?.contains(InteractionTable.noInteractionClassTag) == true { return .noInteractionClass }
+        return name.isCovered(by: noClassNames) ? .noInteractionClass : .unknown
     }
 
     /// Every flag for medications taken on `date`, in list order then table order, limited to `products`.
@@ -67,12 +88,12 @@ public struct InteractionChecker: Sendable {
     }
 
     private func matches(_ entry: InteractionEntry, _ medication: Medication) -> Bool {
-        var keywords = entry.keywords
+        var keywords = ownKeywords[entry.id] ?? []
         if let other = entry.keywordsFrom, let row = table.entries.first(where: { $0.id == other }) {
-            keywords += row.keywords
+            keywords += ownKeywords[row.id] ?? []
             if medication.classes?.contains(row.id) == true { return true }
         }
-        return entry.matches(medication, keywords: keywords)
+        return entry.matches(medication, name: MedicationName(medication.name), keywords: keywords)
     }
 
     private func detail(_ entry: InteractionEntry, _ medication: Medication) -> String? {

@@ -16,7 +16,7 @@ public struct InteractionEntry: Codable, Sendable, Equatable {
     public var id: String
     /// The class as people say it.
     public var drugClass: String
-    /// Lower-case drug names and keywords; a medication matches when its name contains one.
+    /// Drug names and keywords; a medication matches when its normalised name holds one as whole words (`MedicationName`).
     public var keywords: [String]
     /// Another row whose keywords this row also uses (the benzodiazepine-efficacy row recognises benzodiazepines).
     public var keywordsFrom: String?
@@ -63,11 +63,15 @@ public struct InteractionEntry: Codable, Sendable, Equatable {
         self.keywordProvenance = keywordProvenance
     }
 
-    /// Whether `medication` is tagged with this class or names one of `keywords` (matching is case-insensitive).
+    /// Whether `medication` is tagged with this class or its normalised name holds one of `keywords` as whole words.
     public func matches(_ medication: Medication, keywords: [String]) -> Bool {
+        matches(medication, name: MedicationName(medication.name), keywords: keywords.map(MedicationName.init))
+    }
+
+    /// `matches(_:keywords:)` with the name and keywords already normalised.
+    func matches(_ medication: Medication, name: MedicationName, keywords: [MedicationName]) -> Bool {
         if medication.classes?.contains(id) == true { return true }
-        let name = medication.name.lowercased()
-        return keywords.contains { name.contains($0.lowercased()) }
+        return keywords.contains { name.contains($0) }
     }
 }
 
@@ -77,12 +81,34 @@ public struct InteractionTable: Codable, Sendable, Equatable {
     public var version: Int
     /// The rows.
     public var entries: [InteractionEntry]
+    /// Common drugs known to belong to no class of this table (whole names, matched like keywords): anything else
+    /// unrecognised is "class unknown — review" (issue #10).
+    public var noInteractionClass: Sourced<[String]>
+
+    /// The class tag staff put on a medication that belongs to no class of the table.
+    public static let noInteractionClassTag = "no-interaction-class"
 
     /// Creates a table.
-    public init(version: Int, entries: [InteractionEntry]) {
+    public init(version: Int, entries: [InteractionEntry], noInteractionClass: Sourced<[String]> = Sourced([], .designDefault)) {
         self.version = version
         self.entries = entries
+        self.noInteractionClass = noInteractionClass
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, entries, noInteractionClass
+    }
+
+    // A table stored before issue #10 has no known-no-class list: it reads with the seed's.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(Int.self, forKey: .version)
+        entries = try c.decode([InteractionEntry].self, forKey: .entries)
+        noInteractionClass = try c.decodeIfPresent(Sourced<[String]>.self, forKey: .noInteractionClass) ?? InteractionTable.seed.noInteractionClass
+    }
+
+    /// The rows staff may tag a medication with: those that recognise drugs themselves (not `keywordsFrom` rows).
+    public var taggableEntries: [InteractionEntry] { entries.filter { $0.keywordsFrom == nil } }
 
     /// Reads a clinic-edited table strictly and validates it.
     public static func decode(_ data: Data) throws(EligibilityError) -> InteractionTable {
@@ -97,11 +123,13 @@ public struct InteractionTable: Codable, Sendable, Equatable {
         var ids: Set<String> = []
         for (index, entry) in entries.enumerated() {
             let prefix = "entries[\(index)]"
-            guard !entry.id.isEmpty, ids.insert(entry.id).inserted else {
+            guard !entry.id.isEmpty, entry.id != Self.noInteractionClassTag, ids.insert(entry.id).inserted else {
                 throw EligibilityError(field: "\(prefix).id", message: "\(prefix).id must be present and unique; '\(entry.id)' is not")
             }
-            if entry.keywords.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                throw EligibilityError(field: "\(prefix).keywords", message: "\(prefix).keywords must not contain blank keywords")
+            if entry.keywords.contains(where: { !MedicationName($0).namesADrug }) {
+                throw EligibilityError(
+                    field: "\(prefix).keywords",
+                    message: "\(prefix).keywords must name drugs: no blank keywords, bare numbers or only units, forms and salts")
             }
             if entry.appliesTo.isEmpty {
                 throw EligibilityError(field: "\(prefix).appliesTo", message: "\(prefix).appliesTo must name at least one product")
@@ -113,6 +141,10 @@ public struct InteractionTable: Codable, Sendable, Equatable {
                 throw EligibilityError(
                     field: "\(prefix).diazepamEquivalentAboveMgPerDay", message: "\(prefix).diazepamEquivalentAboveMgPerDay must be 0 or more")
             }
+        }
+        for (index, name) in noInteractionClass.value.enumerated() where !MedicationName(name).namesADrug {
+            throw EligibilityError(
+                field: "noInteractionClass.value[\(index)]", message: "noInteractionClass.value[\(index)] must name a drug; '\(name)' does not")
         }
     }
 }

@@ -28,8 +28,10 @@ public enum Screening {
             )
         }
 
-        let flags = InteractionChecker(table: interactions).flags(for: history.medications, at: asOf, products: products)
+        let checker = InteractionChecker(table: interactions)
+        let flags = checker.flags(for: history.medications, at: asOf, products: products)
         firedRules += acknowledgementItems(for: flags)
+        firedRules += unknownMedicationItems(history.medications, checker: checker, asOf: asOf, products: products)
         firedRules = firedRules.enumerated().sorted { lhs, rhs in
             lhs.element.severity != rhs.element.severity ? lhs.element.severity > rhs.element.severity : lhs.offset < rhs.offset
         }.map(\.element)
@@ -49,6 +51,27 @@ public enum Screening {
         if items.contains(where: { $0.severity == .absolute }) { return .blocked }
         if items.contains(where: { $0.severity == .relative }) { return .needsAcknowledgement }
         return .eligible
+    }
+
+    /// The rule-id prefix of the info item for a medication whose class is unknown; the list index follows.
+    public static let unknownMedicationRulePrefix = "medication.class-unknown."
+
+    /// One info item per medication taken on `asOf` that the table cannot place, so an unknown class is never a silent pass (issue #10).
+    private static func unknownMedicationItems(
+        _ medications: [Medication], checker: InteractionChecker, asOf: LocalDate, products: [ProductFamily]
+    ) -> [FiredRule] {
+        medications.enumerated().compactMap { index, medication in
+            guard medication.isActive(on: asOf), checker.recognition(of: medication) == .unknown else { return nil }
+            return FiredRule(
+                ruleID: "\(unknownMedicationRulePrefix)\(index)", title: "Medication class unknown — review", severity: .info, overridable: false,
+                overrideAuthority: .prescriber,
+                evidence: "medications[\(index)] \"\(medication.name)\" matches no class of interaction table v\(checker.table.version) "
+                    + "and is not a known drug without an interaction class",
+                action: "Check the medication against the interaction classes (DOMAIN.md §3.4) and set its class on the chart, "
+                    + "or mark it \"no interaction class\"",
+                products: products, source: "DOMAIN.md §3.4, §3.6 (issue #10)", provenance: .designDefault
+            )
+        }
     }
 
     /// One relative item per interaction row that needs acknowledgement, listing every medication that triggered it.

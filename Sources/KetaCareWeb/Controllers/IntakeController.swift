@@ -20,11 +20,13 @@ struct IntakeController {
         routes.post("/patients/:id/intake", .recordIntake, saveFromForm)
         routes.post("/patients/:id/intake-link", .sendSelfReport, createLinkFromForm)
         routes.post("/patients/:id/screening/overrides", .overrideScreening, overrideFromForm)
+        routes.post("/patients/:id/medications/:index/class", .recordIntake, setClassFromForm)
         routes.get("/r/:token/intake", nil, patientPage)
         routes.post("/r/:token/intake", nil, patientSave)
         routes.post("/api/v1/patients/:id/intake", .recordIntake, saveJSON)
         routes.get("/api/v1/patients/:id/screening", .readPatient, showScreening)
         routes.post("/api/v1/patients/:id/screening/overrides", .overrideScreening, overrideJSON)
+        routes.post("/api/v1/patients/:id/medications/:index/class", .recordIntake, setClassJSON)
     }
 
     private func patientID(_ context: AppRequestContext) throws -> PatientID {
@@ -67,6 +69,47 @@ struct IntakeController {
             return Audited(
                 saved, resourceID: "v\(saved.0.version)", patientID: patient.rawValue,
                 detail: "source=\(source) decision=\(saved.1.result.decision.rawValue) rules=\(saved.1.result.firedRules.count)")
+        }
+    }
+
+    /// Sets the interaction class of one medication on the current intake (issue #10): a new history version with the
+    /// medication's class tags set to `classID`, screened at once, in one audited transaction.
+    ///
+    /// `classID` is a row staff may tag (`InteractionTable.taggableEntries`) or `InteractionTable.noInteractionClassTag`;
+    /// `historyVersion`, when given, must still be the current version so the index names the medication the user saw.
+    func setMedicationClass(_ patient: PatientID, index: Int, classID: String, historyVersion: Int?, who: AuditContext) async throws
+        -> (StoredIntake, StoredScreening)
+    {
+        let policy = try await policy()
+        let table = policy.eligibility.interactions
+        let allowed = table.taggableEntries.map(\.id) + [InteractionTable.noInteractionClassTag]
+        let today = today()
+        let clinicID = store.clinicID
+        let now = dependencies.now()
+        return try await store.audited(who, at: now, action: "intake.medication.class", resourceType: "intake", patientID: patient.rawValue) { db in
+            try await PatientRepository.require(id: patient, clinicID: clinicID, on: db)
+            guard allowed.contains(classID) else {
+                throw ValidationError(field: "classId", message: "classId must be one of \(allowed.joined(separator: ", ")); '\(classID)' is not")
+            }
+            guard let current = try await IntakeRepository.currentHistory(of: patient, clinicID: clinicID, on: db) else {
+                throw StoreError.notFound(resource: "intake history")
+            }
+            if let historyVersion, historyVersion != current.version {
+                throw StoreError.versionConflict(changedBy: current.recordedBy, changedAt: current.recordedAt, currentVersion: current.version)
+            }
+            guard current.history.medications.indices.contains(index) else {
+                throw ValidationError(
+                    field: "index", message: "index must name a medication of intake v\(current.version) (0–\(current.history.medications.count - 1))"
+                )
+            }
+            var history = current.history
+            history.medications[index].classes = [classID]
+            let saved = try await IntakeRepository.save(
+                history, patient: patient, source: "staff", policy: policy.eligibility, by: who.actor, now: now, today: today, clinicID: clinicID,
+                on: db)
+            return Audited(
+                saved, resourceID: "v\(saved.0.version)", patientID: patient.rawValue,
+                detail: "medications[\(index)] class=\(classID) from=v\(current.version) decision=\(saved.1.result.decision.rawValue)")
         }
     }
 
@@ -179,6 +222,22 @@ struct IntakeController {
         return Pages.redirect("/patients/\(id.rawValue)#plan")
     }
 
+    @Sendable func setClassFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try patientID(context)
+        let form = FormBody.parse(context.body)
+        _ = try await setMedicationClass(
+            id, index: try medicationIndex(context), classID: form["classId"] ?? "", historyVersion: form["historyVersion"].flatMap { Int($0) },
+            who: context.auditContext)
+        return Pages.redirect("/patients/\(id.rawValue)#medications")
+    }
+
+    private func medicationIndex(_ context: AppRequestContext) throws -> Int {
+        guard let text = context.parameters.get("index"), let index = Int(text), index >= 0 else {
+            throw APIError(.notFound, code: "not_found", message: "no such medication: the index is a position in the intake's list (0, 1, …)")
+        }
+        return index
+    }
+
     // MARK: - Patient link
 
     @Sendable func patientPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -281,6 +340,20 @@ struct IntakeController {
         }
         guard let screening else { throw APIError(.notFound, code: "not_found", message: "no screening yet: record an intake history first") }
         return try jsonResponse(ScreeningDTO(screening))
+    }
+
+    @Sendable func setClassJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable {
+            let classId: String
+            let historyVersion: Int?
+        }
+        let object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(object, allowed: ["classId", "historyVersion"])
+        let input = try StrictJSON.decode(Input.self, from: object)
+        let (_, screening) = try await setMedicationClass(
+            try patientID(context), index: try medicationIndex(context), classID: input.classId, historyVersion: input.historyVersion,
+            who: context.auditContext)
+        return try jsonResponse(ScreeningDTO(screening), status: .created)
     }
 
     @Sendable func overrideJSON(_ request: Request, context: AppRequestContext) async throws -> Response {

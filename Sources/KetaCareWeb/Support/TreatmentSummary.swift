@@ -69,10 +69,40 @@ enum TreatmentSummary {
                 ] as [String: Any]
             },
             "hasBookings": !t.bookings.isEmpty,
+            "medications": t.intake.map { medications($0, table: policy.eligibility.interactions) } ?? [],
+            "hasMedications": !(t.intake?.history.medications.isEmpty ?? true),
             "canIntake": matrix.allows(role, .recordIntake), "canOverride": matrix.allows(role, .overrideScreening),
             "canConsent": matrix.allows(role, .recordConsent), "canPlan": matrix.allows(role, .managePlans),
             "canSchedule": matrix.allows(role, .manageSchedule), "patientID": patientID.rawValue,
         ]
+    }
+
+    /// The intake's medications, each with what the interaction table makes of it and the classes staff may set (issue #10).
+    static func medications(_ intake: StoredIntake, table: InteractionTable) -> [[String: Any]] {
+        let checker = InteractionChecker(table: table)
+        let names = Dictionary(table.entries.map { ($0.id, $0.drugClass) }, uniquingKeysWith: { first, _ in first })
+        return intake.history.medications.enumerated().map { index, medication in
+            let recognition = checker.recognition(of: medication)
+            let tag = medication.classes?.first
+            var choices: [[String: Any]] = table.taggableEntries.map { ["id": $0.id, "label": $0.drugClass, "selected": $0.id == tag] }
+            choices.append(
+                [
+                    "id": InteractionTable.noInteractionClassTag, "label": "no interaction class",
+                    "selected": tag == InteractionTable.noInteractionClassTag,
+                ])
+            let dates = [medication.startDate.map { "from \($0)" }, medication.stopDate.map { "stopped \($0)" }].compactMap { $0 }
+            var recognised = recognition.label
+            if case .classes(let ids) = recognition { recognised = ids.map { names[$0] ?? $0 }.joined(separator: ", ") }
+            return [
+                "index": index, "name": medication.name, "dose": medication.dose as Any,
+                "dates": (dates.isEmpty ? nil : dates.joined(separator: ", ")) as Any,
+                "recognition": recognised, "isUnknown": recognition == .unknown, "choices": choices, "version": intake.version,
+                "tagged": medication.classes.map {
+                    $0.map { names[$0] ?? ($0 == InteractionTable.noInteractionClassTag ? "no interaction class" : $0) }
+                }?
+                .joined(separator: ", ") as Any,
+            ] as [String: Any]
+        }
     }
 
     static func label(_ decision: ScreeningDecision) -> String {
