@@ -65,7 +65,7 @@ class Guard:
                 print(f"{response.status_code} {operation} as {role}: {request[:300]}", flush=True)
             errors = [line for line in self.server.tail(20).splitlines() if " error " in line or "error:" in line.lower()]
             self.report.fail("5xx", stage, operation, role, request, status=response.status_code,
-                             detail=excerpt(response.text, 600), key=key, log="\n".join(errors[-2:]))
+                             detail=excerpt(response.text, 600), key=key, log="\n".join(errors[-1:]))
             if self.server.wait_exit(0.5):
                 self._crashed(stage, operation, role, request, f"answered {response.status_code}, then the process exited")
                 return "crash"
