@@ -42,6 +42,26 @@ public enum OutcomeSummaryRepository {
         patient: PatientID, instrumentID: String, criteria: OutcomeCriteria, windowDays: Int, firstTreatment: Date?, now: Date, clinicID: String,
         on db: any SQLDatabase
     ) async throws {
+        let scores = try await scores(patient: patient, instrumentID: instrumentID, clinicID: clinicID, on: db)
+        let report = PatientOutcome.evaluate(scores, firstTreatment: firstTreatment, criteria: criteria, windowDays: windowDays)
+        let (group, depression) = try await diagnosisGroup(of: patient, clinicID: clinicID, on: db)
+        try await upsert(
+            [Row(patient: patient, instrumentID: instrumentID, group: group, hasDepression: depression, scoreCount: scores.count, report: report)],
+            now: now, clinicID: clinicID, on: db
+        )
+        try await refreshRoute(of: patient, clinicID: clinicID, on: db)
+    }
+
+    /// The patient's outcome on one instrument counted from `firstTreatment` (DOMAIN.md §2), read in the caller's transaction.
+    public static func report(
+        patient: PatientID, instrumentID: String, criteria: OutcomeCriteria, windowDays: Int, firstTreatment: Date?, clinicID: String,
+        on db: any SQLDatabase
+    ) async throws -> OutcomeReport {
+        let scores = try await scores(patient: patient, instrumentID: instrumentID, clinicID: clinicID, on: db)
+        return PatientOutcome.evaluate(scores, firstTreatment: firstTreatment, criteria: criteria, windowDays: windowDays)
+    }
+
+    static func scores(patient: PatientID, instrumentID: String, clinicID: String, on db: any SQLDatabase) async throws -> [ScoredAdministration] {
         let rows = try await db.select().columns("total", "answered_at", "context").from("questionnaire_responses")
             .where("clinic_id", .equal, SQLBind(clinicID)).where("patient_id", .equal, SQLBind(patient.rawValue))
             .where("instrument_id", .equal, SQLBind(instrumentID)).where("total", .isNot, SQLLiteral.null).all()
@@ -52,13 +72,7 @@ public enum OutcomeSummaryRepository {
                 isBaseline: try row.decode(column: "context", as: String.self) == MeasurementContext.baseline.description
             )
         }
-        let report = PatientOutcome.evaluate(scores, firstTreatment: firstTreatment, criteria: criteria, windowDays: windowDays)
-        let (group, depression) = try await diagnosisGroup(of: patient, clinicID: clinicID, on: db)
-        try await upsert(
-            [Row(patient: patient, instrumentID: instrumentID, group: group, hasDepression: depression, scoreCount: scores.count, report: report)],
-            now: now, clinicID: clinicID, on: db
-        )
-        try await refreshRoute(of: patient, clinicID: clinicID, on: db)
+        return scores
     }
 
     /// Labels the patient's summaries with the route of their latest plan (the cohort report's route filter).
@@ -81,7 +95,7 @@ public enum OutcomeSummaryRepository {
     }
 
     /// The group of the patient's primary diagnosis and whether a depressive disorder is also current.
-    static func diagnosisGroup(of patient: PatientID, clinicID: String, on db: any SQLDatabase) async throws -> (DiagnosisGroup, Bool) {
+    public static func diagnosisGroup(of patient: PatientID, clinicID: String, on db: any SQLDatabase) async throws -> (DiagnosisGroup, Bool) {
         let current = try await DiagnosisRepository.current(of: patient, clinicID: clinicID, on: db)
         let primary = current.first(where: \.isPrimary)?.group ?? .other
         let depression = current.contains { $0.group == .depression && !($0.isPrimary && primary == .depression) }

@@ -132,6 +132,15 @@ public struct TreatmentPlan: Codable, Sendable, Equatable, Identifiable {
     public private(set) var phase: PlanPhase
     /// Every phase change, oldest first.
     public private(set) var transitions: [PhaseTransition]
+    /// End-of-induction reviews, oldest first (absent in plans stored before they existed).
+    private var storedInductionReviews: [EndOfInductionReview]?
+
+    /// End-of-induction reviews, oldest first (DOMAIN.md §5.1).
+    public var inductionReviews: [EndOfInductionReview] { storedInductionReviews ?? [] }
+
+    mutating func appendInductionReview(_ review: EndOfInductionReview) {
+        storedInductionReviews = inductionReviews + [review]
+    }
 
     /// The route every session uses.
     public var route: DosingRoute { template.route }
@@ -219,6 +228,12 @@ public struct TreatmentPlan: Codable, Sendable, Equatable, Identifiable {
         }
         if let last = transitions.last?.at ?? signature?.signedAt, now < last {
             throw PlanError(field: "at", message: "a phase change cannot be dated before the previous event on the plan")
+        }
+        // DOMAIN.md §5.1: induction moves to maintenance only after the end-of-induction review decided to continue.
+        if phase == .induction, next == .maintenance, reviewAllowingMaintenance == nil {
+            throw PlanError(
+                field: "inductionReview",
+                message: "record the end-of-induction review (outcome on the primary instrument and the decision) before maintenance")
         }
         if phase.isActivation(to: next) {
             guard signature != nil else {

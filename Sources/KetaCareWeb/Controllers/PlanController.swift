@@ -19,6 +19,7 @@ struct PlanController {
         routes.post("/patients/:id/plans", .managePlans, createPlanFromForm)
         routes.post("/plans/:planID/sign", .managePlans, signPlanFromForm)
         routes.post("/plans/:planID/phase", .managePlans, phaseFromForm)
+        routes.post("/plans/:planID/induction-review", .managePlans, inductionReviewFromForm)
         routes.get("/plans/:planID/schedule", .manageSchedule, proposalPage)
         routes.post("/plans/:planID/bookings", .manageSchedule, bookFromForm)
         routes.post("/bookings/:bookingID/cancel", .manageSchedule, cancelFromForm)
@@ -33,6 +34,7 @@ struct PlanController {
         routes.post("/api/v1/patients/:id/plans", .managePlans, createPlanJSON)
         routes.post("/api/v1/plans/:planID/sign", .managePlans, signPlanJSON)
         routes.post("/api/v1/plans/:planID/phase", .managePlans, phaseJSON)
+        routes.post("/api/v1/plans/:planID/induction-review", .managePlans, inductionReviewJSON)
         routes.post("/api/v1/plans/:planID/bookings", .manageSchedule, bookJSON)
         routes.post("/api/v1/bookings/:bookingID/cancel", .manageSchedule, cancelJSON)
         routes.get("/api/v1/schedule", .manageSchedule, scheduleJSON)
@@ -228,6 +230,61 @@ struct PlanController {
                 to: next, by: who, at: now, reason: why?.isEmpty == false ? why : nil,
                 activation: PlanActivationInputs(isEligible: facts.isEligible, hasValidConsent: facts.hasConsentForRoute))
         }
+    }
+
+    /// The end-of-induction review (DOMAIN.md §5.1): the server judges the course on the primary diagnosis' instrument (§2.2),
+    /// counted from the plan's entry into induction, and records it with the prescriber's decision.
+    func reviewInduction(_ id: TreatmentPlanID, decision: String, reason: String?, context: AppRequestContext) async throws -> StoredPlan {
+        guard let choice = InductionDecision(rawValue: decision) else {
+            throw ValidationError(
+                field: "decision", message: "decision must be one of \(InductionDecision.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let who = actor(context)
+        let now = dependencies.now()
+        let clinicID = store.clinicID
+        let library = try InstrumentLibrary.bundled()
+        let policy = try await policy()
+        return try await store.audited(
+            context.auditContext, at: now, action: "plan.induction_review", resourceType: "plan", resourceID: id.rawValue
+        ) { db in
+            guard let current = try await PlanRepository.find(id: id, clinicID: clinicID, on: db) else { throw StoreError.notFound(resource: "plan") }
+            let patient = current.plan.patientID
+            let (group, _) = try await OutcomeSummaryRepository.diagnosisGroup(of: patient, clinicID: clinicID, on: db)
+            let instrument = try library.instrument(named: group.primaryInstrumentID)
+            let started = current.plan.transitions.last { $0.to == .induction }?.at
+            let report = try await OutcomeSummaryRepository.report(
+                patient: patient, instrumentID: instrument.id, criteria: policy.outcomes.criteria(for: instrument),
+                windowDays: policy.outcomes.baselineWindowDays.value, firstTreatment: started, clinicID: clinicID, on: db)
+            let review = EndOfInductionReview(
+                instrumentID: instrument.id, baseline: report.baseline?.total, latest: report.latest?.total, outcome: InductionOutcome(report),
+                decision: choice, reason: reason, by: who.username, role: who.role, at: now)
+            let stored = try await PlanRepository.update(id: id, baseVersion: nil, by: who.username, now: now, clinicID: clinicID, on: db) { plan in
+                try plan.recordInductionReview(review)
+            }
+            return Audited(
+                stored, resourceID: id.rawValue, patientID: patient.rawValue,
+                detail: "instrument=\(instrument.id) outcome=\(review.outcome.rawValue) decision=\(choice.rawValue)")
+        }
+    }
+
+    @Sendable func inductionReviewFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = FormBody.parse(context.body)
+        let stored = try await reviewInduction(
+            TreatmentPlanID(try context.parameters.require("planID")), decision: form["decision"] ?? "", reason: form["reason"], context: context)
+        return Pages.redirect("/patients/\(stored.plan.patientID.rawValue)#plan")
+    }
+
+    @Sendable func inductionReviewJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable {
+            let decision: String
+            let reason: String?
+        }
+        let object = try StrictJSON.object(context.body)
+        try StrictJSON.requireKnownKeys(object, allowed: ["decision", "reason"])
+        let input = try StrictJSON.decode(Input.self, from: object)
+        let stored = try await reviewInduction(
+            TreatmentPlanID(try context.parameters.require("planID")), decision: input.decision, reason: input.reason, context: context)
+        return try jsonResponse(PlanDTO(stored), status: .created)
     }
 
     @Sendable func createPlanFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -539,6 +596,7 @@ struct PlanController {
         let signedBy: String?
         let signedAt: Date?
         let transitions: [PhaseTransition]
+        let inductionReviews: [EndOfInductionReview]
         let version: Int
 
         init(_ s: StoredPlan) {
@@ -553,6 +611,7 @@ struct PlanController {
             signedBy = s.plan.signature?.signedBy
             signedAt = s.plan.signature?.signedAt
             transitions = s.plan.transitions
+            inductionReviews = s.plan.inductionReviews
             version = s.version
         }
     }

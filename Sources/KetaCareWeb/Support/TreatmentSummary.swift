@@ -58,6 +58,13 @@ enum TreatmentSummary {
                         "\($0.from.rawValue) → \($0.to.rawValue) by \($0.by) \(pages.dateTime($0.at))\($0.reason.map { ": \($0)" } ?? "")"
                     },
                     "bookable": plan.isSigned && !plan.phase.isTerminal && plan.phase != .paused,
+                    "inInduction": plan.phase == .induction,
+                    "reviewDone": plan.reviewAllowingMaintenance != nil,
+                    "reviews": plan.inductionReviews.map { r in
+                        "End-of-induction review (\(r.instrumentID.uppercased()) \(r.baseline.map(String.init) ?? "–") → "
+                            + "\(r.latest.map(String.init) ?? "–"): \(r.outcome.rawValue.replacingOccurrences(of: "_", with: " "))) — "
+                            + "\(r.decision.rawValue) by \(r.by) \(pages.dateTime(r.at))\(r.reason.map { ": \($0)" } ?? "")"
+                    },
                 ] as [String: Any]
             },
             "hasPlans": !t.plans.isEmpty,

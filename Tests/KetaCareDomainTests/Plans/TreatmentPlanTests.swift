@@ -183,8 +183,36 @@ struct TreatmentPlanTests {
             }
         for (index, next) in path.enumerated() {
             try plan.transition(to: next, by: F.prescriber, at: F.at(2026, 3, 2 + index), reason: "setup", activation: F.ok)
+            if next == .induction { try plan.recordInductionReview(Self.review(.response, .continueToMaintenance, at: F.at(2026, 3, 2 + index))) }
         }
         return plan
+    }
+
+    static func review(_ outcome: InductionOutcome, _ decision: InductionDecision, reason: String? = nil, at: Date) -> EndOfInductionReview {
+        EndOfInductionReview(
+            instrumentID: "gad7", baseline: 16, latest: outcome.isResponse ? 6 : 14, outcome: outcome, decision: decision, reason: reason,
+            by: F.prescriber.username, role: .prescriber, at: at)
+    }
+
+    @Test("DOMAIN.md §5.1: induction moves to maintenance only after an end-of-induction review that decided to continue")
+    func endOfInductionReviewGatesMaintenance() throws {
+        var plan = try F.signedPlan()
+        try plan.transition(to: .induction, by: F.prescriber, at: F.at(2026, 3, 2), activation: F.ok)
+        #expect(throws: PlanError.self) { try plan.transition(to: .maintenance, by: F.prescriber, at: F.at(2026, 3, 20)) }
+        // Non-response prompts review: continuing needs a documented reason.
+        #expect(throws: PlanError.self) {
+            try plan.recordInductionReview(Self.review(.nonResponse, .continueToMaintenance, at: F.at(2026, 3, 19)))
+        }
+        try plan.recordInductionReview(Self.review(.nonResponse, .change, reason: "switch to SC", at: F.at(2026, 3, 19)))
+        #expect(throws: PlanError.self) { try plan.transition(to: .maintenance, by: F.prescriber, at: F.at(2026, 3, 20)) }
+        try plan.recordInductionReview(
+            Self.review(.nonResponse, .continueToMaintenance, reason: "partial response on PHQ-9; patient wishes to continue", at: F.at(2026, 3, 19)))
+        try plan.transition(to: .maintenance, by: F.prescriber, at: F.at(2026, 3, 20))
+        #expect(plan.phase == .maintenance)
+        // A review from an earlier induction does not carry over to a re-induction.
+        try plan.transition(to: .induction, by: F.prescriber, at: F.at(2026, 5, 1), reason: "relapse", activation: F.ok)
+        #expect(throws: PlanError.self) { try plan.transition(to: .maintenance, by: F.prescriber, at: F.at(2026, 5, 20)) }
+        #expect(InductionOutcome.allCases.count == 4)
     }
 
     @Test("every pair of phases: legal moves apply and are attributed, illegal ones name from and to", arguments: allPairs)
