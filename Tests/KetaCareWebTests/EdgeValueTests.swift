@@ -119,4 +119,20 @@ struct EdgeValueTests {
             #expect(huge == .badRequest && errorField(hugeBody) == "answers[6]", "\(hugeBody)")
         }
     }
+
+    @Test("A NUL character is refused naming the field (SQLite cut text at it; PostgreSQL answered 500)")
+    func nulCharactersAreRefused() async throws {
+        try await WebHarness.withApp { client, store, _ in
+            let (status, body) = try await client.json(
+                .post, "/api/v1/patients", token: try await client.token("frontdesk.lee"),
+                body: #"{"mrn":"NUL1","legalGivenName":"Ann\u0000tail","legalFamilyName":"Lee","dateOfBirth":"1980-02-29","sexAtBirth":"female"}"#)
+            #expect(status == .badRequest && errorField(body) == "legalGivenName", "\(body)")
+            let (token, tokenBody) = try await client.json(.post, "/api/v1/auth/token", token: nil, body: #"{"username":"\u0000","password":"x"}"#)
+            #expect(token == .badRequest && errorField(tokenBody) == "username", "\(tokenBody)")
+            let (query, queryBody) = try await client.json(.get, "/api/v1/audit?patient=%00", token: try await client.token("compliance.ortiz"))
+            #expect(query == .badRequest && errorField(queryBody) == "patient", "\(queryBody)")
+            let clinicID = store.clinicID
+            #expect(try await store.database.read { db in try await PatientRepository.find(mrn: "NUL1", clinicID: clinicID, on: db) } == nil)
+        }
+    }
 }

@@ -338,7 +338,7 @@ extension PreDoseChecks {
             unmet.append(
                 .init(
                     .suicideRisk,
-                    "\(alert.message) (\(alert.ruleID)): a prescriber must document a risk review on the alert (acknowledge it with the action taken)"
+                    "open safety alert — \(alert.message) A prescriber must document the risk review: acknowledge the alert with the action taken"
                 ))
         }
         // DOMAIN.md §1.9, Appendix B `safety.cssrs.actionsByRisk`: high risk → no dosing today, reviewed or not; only the medical

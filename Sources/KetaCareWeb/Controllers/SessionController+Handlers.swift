@@ -152,7 +152,7 @@ extension SessionController {
         }
         if s.dosingStart == nil && !s.state.isTerminal {
             let unmet = Self.preDoseChecks(file, now: now).unmetItems(route: s.route, now: now, policy: policy.sessions)
-            values["pre_dose_unmet"] = unmet.map { ["item": $0.item.rawValue, "reason": $0.reason] }
+            values["pre_dose_unmet"] = unmet.map { ["item": $0.item.rawValue, "label": Self.itemLabel($0.item), "reason": $0.reason] }
             values["has_pre_dose_unmet"] = !unmet.isEmpty
         }
         values["vitals"] = file.vitals.map { entry -> [String: Any] in
@@ -297,6 +297,10 @@ extension SessionController {
             matrix.allows(role, .verifyDose) && file.order.map { !$0.isVerified && $0.orderedBy != context.auditContext.actor } == true
         values["can_run"] = matrix.allows(role, .runSession) && !locked
         values["can_override"] = matrix.allows(role, .overrideDischarge)
+        let pregnancy = file.session.checks?.pregnancy ?? .unknown
+        values["pregnancy_options"] = [
+            (PregnancyStatus.unknown, "unknown"), (.notApplicable, "not applicable"), (.notPregnant, "not pregnant"), (.pregnant, "pregnant"),
+        ].map { ["value": $0.0.rawValue, "label": $0.1, "selected": $0.0 == pregnancy] as [String: Any] }
         let isDirector = context.session?.user.isMedicalDirector ?? false
         values["can_override_pre_dose"] =
             matrix.allows(role, .overridePreDose) && file.session.dosingStart == nil && (state == .checkedIn || state == .preDoseChecks)
@@ -439,6 +443,23 @@ extension SessionController {
     @Sendable func withdrawFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try sessionID(context)
         return try await formAction(context, anchor: "order") { form in _ = try await withdrawOrder(id, reason: form["reason"], context: context) }
+    }
+
+    /// How a pre-dose item reads on the run-sheet (the API keeps the code in `item`).
+    static func itemLabel(_ item: PreDoseItem) -> String {
+        switch item {
+        case .identity: "Identity"
+        case .consent: "Consent"
+        case .eligibility: "Eligibility"
+        case .suicideRisk: "Suicide risk"
+        case .doseOrderVerified: "Dose order"
+        case .vitals: "Vitals"
+        case .questionnaires: "Questionnaires"
+        case .fasting: "Fasting"
+        case .escort: "Escort"
+        case .pregnancy: "Pregnancy"
+        case .medications: "Medications"
+        }
     }
 
     /// How an override item reads on the run-sheet.

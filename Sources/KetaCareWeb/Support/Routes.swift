@@ -54,8 +54,10 @@ final class RouteRegistrar {
         let dependencies = dependencies
         router.on(RouterPath(path), method: method) { request, context in
             var context = context
+            try RequestText.refuseNUL(in: request)
             if method != .get && method != .head {
                 context.body = try await request.body.collect(upTo: context.maxUploadSize)
+                try RequestText.refuseNUL(inForm: context.body, contentType: request.headers[.contentType])
             }
             if let permission {
                 guard let session = context.session else {
@@ -184,5 +186,28 @@ struct ErrorAndHeadersMiddleware: RouterMiddleware {
             response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000"
         }
         return response
+    }
+}
+
+/// Text a request may carry: no NUL character anywhere. SQLite cuts stored text at a NUL (the rest silently lost) and
+/// PostgreSQL refuses it (a 500), so it is refused at the edge, naming the parameter (issue #11).
+enum RequestText {
+    static func refuseNUL(in request: Request) throws {
+        guard let query = request.uri.query, query.lowercased().contains("%00") || query.contains("\u{0}") else { return }
+        let name =
+            query.split(separator: "&").first { $0.lowercased().contains("%00") || $0.contains("\u{0}") }
+            .map { String($0.split(separator: "=", maxSplits: 1).first ?? "") } ?? "query"
+        throw APIError(
+            .badRequest, code: "invalid_character", message: "\(name) contains a NUL character (%00), which no field may hold", field: name)
+    }
+
+    static func refuseNUL(inForm body: ByteBuffer, contentType: String?) throws {
+        guard contentType?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true else { return }
+        let text = String(buffer: body)
+        guard text.lowercased().contains("%00") else { return }
+        let name =
+            text.split(separator: "&").first { $0.lowercased().contains("%00") }
+            .map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }?.removingPercentEncoding ?? "form"
+        throw APIError(.badRequest, code: "invalid_character", message: "\(name) contains a NUL character, which no field may hold", field: name)
     }
 }

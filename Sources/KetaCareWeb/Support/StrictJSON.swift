@@ -13,7 +13,7 @@ enum StrictJSON {
         guard let object = (try? JSONSerialization.jsonObject(with: data, options: [])) as? [String: Any] else {
             throw APIError(.badRequest, code: "malformed", message: "the body is not a JSON object")
         }
-        try refuseNonFiniteNumbers(object, path: "")
+        try refuseUnsafeValues(object, path: "")
         return object
     }
 
@@ -23,12 +23,15 @@ enum StrictJSON {
 
     /// Numbers beyond ±``largestNumber`` (2^63, 9.2e18 containers, a count of 2^64) or not finite are refused here, naming
     /// the field, before any decoder or conversion sees them.
-    private static func refuseNonFiniteNumbers(_ value: Any, path: String) throws {
+    private static func refuseUnsafeValues(_ value: Any, path: String) throws {
         switch value {
         case let object as [String: Any]:
-            for (key, child) in object { try refuseNonFiniteNumbers(child, path: path.isEmpty ? key : "\(path).\(key)") }
+            for (key, child) in object { try refuseUnsafeValues(child, path: path.isEmpty ? key : "\(path).\(key)") }
         case let array as [Any]:
-            for (index, child) in array.enumerated() { try refuseNonFiniteNumbers(child, path: "\(path)[\(index)]") }
+            for (index, child) in array.enumerated() { try refuseUnsafeValues(child, path: "\(path)[\(index)]") }
+        case let text as String where text.contains("\u{0}"):
+            // SQLite would store the text cut at the NUL and PostgreSQL refuses it: no field may hold one.
+            throw APIError(.badRequest, code: "invalid_character", message: "\(path) contains a NUL character (\\u0000)", field: path)
         case let number as NSNumber where !number.doubleValue.isFinite || number.doubleValue.magnitude > largestNumber:
             throw APIError(
                 .badRequest, code: "out_of_range", message: "\(path) must be a finite number between -1e15 and 1e15; got \(number)", field: path)
