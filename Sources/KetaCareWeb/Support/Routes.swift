@@ -196,7 +196,7 @@ enum RequestText {
         guard let query = request.uri.query, query.lowercased().contains("%00") || query.contains("\u{0}") else { return }
         let name =
             query.split(separator: "&").first { $0.lowercased().contains("%00") || $0.contains("\u{0}") }
-            .map { String($0.split(separator: "=", maxSplits: 1).first ?? "") } ?? "query"
+            .map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }.map { $0.removingPercentEncoding ?? $0 } ?? "query"
         throw APIError(
             .badRequest, code: "invalid_character", message: "\(name) contains a NUL character (%00), which no field may hold", field: name)
     }
