@@ -11,7 +11,8 @@ struct KetaCareCommand: AsyncParsableCommand {
         discussion: "Clinical defaults are seeds for the clinic to review; nothing here is medical advice.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, UserCommand.self, AuditCommand.self, ExportCommand.self,
-            BackupCommand.self, ScoreCommand.self, DoseCommand.self, PKCommand.self, PolicyCommand.self, BenchCommand.self, ScreenCommand.self,
+            BackupCommand.self, RestoreCommand.self, ScoreCommand.self, DoseCommand.self, PKCommand.self, PolicyCommand.self, BenchCommand.self,
+            ScreenCommand.self,
             LedgerCommand.self,
         ]
     )

@@ -116,6 +116,52 @@ def test_export_and_backup_produce_checked_files(db_path, tmp_path):
     assert run("audit", "verify", "--database", str(backup)).returncode == 0
 
 
+def test_restore_checks_the_backup_then_serves_it(db_path, tmp_path):
+    """Issue #11: `ketacare restore` puts a verified backup in place; a tampered one is refused and nothing is replaced."""
+    import re
+    import signal
+    import urllib.request
+    assert run("demo", "--patients", "15", "--database", str(db_path)).returncode == 0
+    backup = tmp_path / "backup.sqlite"
+    assert run("backup", "--out", str(backup), "--database", str(db_path)).returncode == 0, "backup"
+
+    target = tmp_path / "restored" / "k.sqlite"
+    target.parent.mkdir()
+    done = run("restore", "--from", str(backup), "--database", str(target))
+    assert done.returncode == 0, done.stderr
+    assert "integrity ok" in done.stdout and "audit chain ok" in done.stdout and "ledger ok" in done.stdout
+    again = run("restore", "--from", str(backup), "--database", str(target))
+    assert again.returncode == 1 and "--force" in again.stderr, "an existing database is replaced only with --force"
+
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen([str(SERVER_BIN), "serve", "--port", "0", "--database", str(target)], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        base = re.search(r"(http://\S+?)/?\s", server.stdout.readline()).group(1)
+        request = urllib.request.Request(base + "/api/v1/auth/token", method="POST", headers={"Content-Type": "application/json"},
+                                         data=json.dumps({"username": "nurse.kim", "password": DEMO_PASSWORD}).encode())
+        token = json.loads(urllib.request.urlopen(request, timeout=30).read())["token"]
+        found = urllib.request.urlopen(urllib.request.Request(base + "/api/v1/patients?q=KC-000007", headers={"Authorization": "Bearer " + token}),
+                                       timeout=30)
+        assert json.loads(found.read())["patients"][0]["mrn"] == "KC-000007"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    tampered = tmp_path / "tampered.sqlite"
+    shutil.copy(backup, tampered)
+    conn = sqlite3.connect(tampered)
+    conn.execute("update audit_events set actor = 'mallory' where seq = 3")
+    conn.commit()
+    conn.close()  # checkpoints the change into the file itself
+    before = target.read_bytes()
+    refused = run("restore", "--from", str(tampered), "--database", str(target), "--force")
+    assert refused.returncode == 1 and "audit chain is broken" in refused.stderr, refused.stderr
+    assert target.read_bytes() == before, "a refused restore leaves the database as it was"
+    assert not list(target.parent.glob("*.restore-*")), "no staging file is left behind"
+
+
 def test_missing_database_gives_one_clear_line():
     result = run("migrate", "--database", "/nonexistent-folder/k.sqlite")
     assert result.returncode == 1

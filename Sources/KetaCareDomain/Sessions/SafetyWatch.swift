@@ -12,9 +12,14 @@ public struct PastSession: Codable, Sendable, Equatable {
     public var attended: Bool
     /// Whether the patient asked for this session earlier than planned.
     public var requestedEarly: Bool
+    /// The drug given (racemic or esketamine), when known: a threshold may count one product only.
+    public var product: ProductFamily?
 
     /// Creates a past-session record.
-    public init(date: Date, dose: Milligrams?, weight: Kilograms?, attended: Bool, requestedEarly: Bool = false) {
+    public init(
+        date: Date, dose: Milligrams?, weight: Kilograms?, attended: Bool, requestedEarly: Bool = false, product: ProductFamily? = nil
+    ) {
+        self.product = product
         self.date = date
         self.dose = dose
         self.weight = weight
@@ -51,9 +56,14 @@ public struct WatchThreshold: Codable, Sendable, Equatable {
     public var meaning: String
     /// Where it came from.
     public var provenance: Provenance
+    /// Only sessions of this product count (mg of esketamine and of racemic ketamine are not comparable); nil counts all.
+    public var product: ProductFamily?
 
     /// Creates a threshold.
-    public init(key: String, windowDays: Int, metric: WatchMetric, limit: Decimal, meaning: String, provenance: Provenance) {
+    public init(
+        key: String, windowDays: Int, metric: WatchMetric, limit: Decimal, meaning: String, provenance: Provenance, product: ProductFamily? = nil
+    ) {
+        self.product = product
         self.key = key
         self.windowDays = windowDays
         self.metric = metric
@@ -196,7 +206,12 @@ public struct SafetyWatch: Codable, Sendable, Equatable {
         let windows = policy.windowDays.map { days in window(days: days, sessions: sessions, now: now) }
         var flags: [WatchFlag] = []
         for threshold in policy.thresholds {
-            let totals = windows.first { $0.days == threshold.windowDays } ?? window(days: threshold.windowDays, sessions: sessions, now: now)
+            let totals =
+                if let product = threshold.product {
+                    window(days: threshold.windowDays, sessions: sessions.filter { $0.product == product }, now: now)
+                } else {
+                    windows.first { $0.days == threshold.windowDays } ?? window(days: threshold.windowDays, sessions: sessions, now: now)
+                }
             let value = totals.value(of: threshold.metric)
             if value > threshold.limit {
                 flags.append(

@@ -379,13 +379,18 @@ extension SafetyWatchPolicy {
                 meaning: "more sessions in 7 days than the 3-per-week trial schedules", provenance: .designDefault),
             WatchThreshold(
                 key: "watch.mg.7d", windowDays: 7, metric: .milligrams, limit: 168,
-                meaning: "more than two 84 mg Spravato sessions' worth in 7 days", provenance: .designDefault),
+                // Esketamine only: racemic doses are weight-based and watched in mg/kg (a 150 kg patient's standard IV
+                // course is 225 mg a week, which must not flag).
+                meaning: "more than two 84 mg Spravato sessions' worth of esketamine in 7 days", provenance: .designDefault,
+                product: .esketamine),
             WatchThreshold(
                 key: "watch.mg_per_kg.7d", windowDays: 7, metric: .milligramsPerKilogram, limit: Decimal(string: "1.5")!,
-                meaning: "more than three 0.5 mg/kg sessions in 7 days", provenance: .designDefault),
+                meaning: "more than three 0.5 mg/kg sessions in 7 days", provenance: .designDefault,
+                product: .racemicKetamine),
             WatchThreshold(
                 key: "watch.mg_per_kg.30d", windowDays: 30, metric: .milligramsPerKilogram, limit: 4,
-                meaning: "more than eight 0.5 mg/kg sessions in 30 days", provenance: .designDefault),
+                meaning: "more than eight 0.5 mg/kg sessions in 30 days", provenance: .designDefault,
+                product: .racemicKetamine),
             WatchThreshold(
                 key: "watch.sessions.30d", windowDays: 30, metric: .sessions, limit: 12, meaning: "more than 12 sessions in 30 days",
                 provenance: .designDefault),

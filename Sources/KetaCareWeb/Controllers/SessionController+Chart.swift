@@ -7,7 +7,8 @@ extension SessionController {
     static func safetyWatch(_ sessions: [TreatmentSession], checkIns: [StoredCheckIn], policy: ClinicPolicy, now: Date) -> SafetyWatch {
         let past = sessions.compactMap { s -> PastSession? in
             guard let start = s.dosingStart, let mg = s.administeredMg else { return nil }
-            return PastSession(date: start, dose: Milligrams(mg), weight: s.weightKg.map { Kilograms($0) }, attended: true)
+            return PastSession(
+                date: start, dose: Milligrams(mg), weight: s.weightKg.map { Kilograms($0) }, attended: true, product: s.route.product)
         }
         let latest = checkIns.map(\.checkIn).latestByKind.mapValues(\.completedAt)
         return SafetyWatch.compute(sessions: past, lastCheckIns: latest, now: now, policy: policy.sessions.safetyWatch)

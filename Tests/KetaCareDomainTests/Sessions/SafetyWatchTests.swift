@@ -9,7 +9,7 @@ struct SafetyWatchTests {
 
     /// An attended 0.5 mg/kg session at 80 kg (40 mg) `daysAgo` days before t0.
     static func iv(_ daysAgo: Double, early: Bool = false) -> PastSession {
-        PastSession(date: F.day(-daysAgo), dose: 40, weight: 80, attended: true, requestedEarly: early)
+        PastSession(date: F.day(-daysAgo), dose: 40, weight: 80, attended: true, requestedEarly: early, product: .racemicKetamine)
     }
 
     static func missed(_ daysAgo: Double) -> PastSession {
@@ -65,7 +65,7 @@ struct SafetyWatchTests {
     func mgPerKgFlag() {
         let three = [Self.iv(1), Self.iv(2), Self.iv(3)]
         #expect(!SafetyWatch.compute(sessions: three, lastCheckIns: [:], now: F.t0, policy: policy).flags.contains { $0.key == "watch.mg_per_kg.7d" })
-        let more = three + [PastSession(date: F.day(-4), dose: 1, weight: 80, attended: true)]
+        let more = three + [PastSession(date: F.day(-4), dose: 1, weight: 80, attended: true, product: .racemicKetamine)]
         let flag = SafetyWatch.compute(sessions: more, lastCheckIns: [:], now: F.t0, policy: policy).flags.first { $0.key == "watch.mg_per_kg.7d" }
         #expect(flag?.value == Decimal(string: "1.5125"))
         #expect(flag?.provenance == .designDefault)
@@ -74,10 +74,10 @@ struct SafetyWatchTests {
     @Test("mg over 7 days: two 84 mg sessions at the limit, a third flags")
     func mgFlag() {
         let two = [84, 84].enumerated().map {
-            PastSession(date: F.day(-Double($0.offset + 1)), dose: Milligrams($0.element), weight: nil, attended: true)
+            PastSession(date: F.day(-Double($0.offset + 1)), dose: Milligrams($0.element), weight: nil, attended: true, product: .esketamine)
         }
         #expect(!SafetyWatch.compute(sessions: two, lastCheckIns: [:], now: F.t0, policy: policy).flags.contains { $0.key == "watch.mg.7d" })
-        let three = two + [PastSession(date: F.day(-3), dose: 28, weight: nil, attended: true)]
+        let three = two + [PastSession(date: F.day(-3), dose: 28, weight: nil, attended: true, product: .esketamine)]
         #expect(SafetyWatch.compute(sessions: three, lastCheckIns: [:], now: F.t0, policy: policy).flags.contains { $0.key == "watch.mg.7d" })
     }
 
