@@ -46,8 +46,11 @@ extension SessionObservations {
     /// - §6.2 (Spravato): BP before the dose, at about 40 min and before discharge; pulse oximetry throughout, charted at the
     ///   schedule's interval (a gap longer than the interval plus the grace is missing monitoring).
     /// "Before discharge" means within the policy's pre-discharge window.
+    /// The timepoints, the MOAA/S run length and the oximetry interval are the clinic's policy (`assessments.cadssTimepoints`,
+    /// `assessments.moaasConsecutiveToResolve`, the Spravato BP and oximetry schedules), never literals here.
     public func missingForDischarge(
-        profile: MonitoringProfile, dosingStart: Date, dosingEnd: Date, now: Date, monitoring: MonitoringPolicy, discharge: DischargePolicy
+        profile: MonitoringProfile, dosingStart: Date, dosingEnd: Date, now: Date, monitoring: MonitoringPolicy, assessments: AssessmentPolicy,
+        discharge: DischargePolicy
     ) -> [String] {
         var missing: [String] = []
         let tolerance = Double(monitoring.timepointToleranceMinutes.value) * 60
@@ -57,18 +60,21 @@ extension SessionObservations {
         }
         let windowStart = now.addingTimeInterval(-Double(discharge.preDischargeWindowMinutes.value) * 60)
         let window = discharge.preDischargeWindowMinutes.value
-        let fortyMinutes = profile == .infusion ? dosingEnd : dosingStart.addingTimeInterval(40 * 60)
         let postCADSS = cadss.filter { !$0.isPreDose }
         if !cadss.contains(where: \.isPreDose) { missing.append("CADSS before the dose (§6.4)") }
-        if !postCADSS.contains(where: { isAbout($0.at, fortyMinutes) }) {
-            missing.append("CADSS at about 40 min (§6.4)")
+        for due in assessments.cadssTimes(profile: profile, dosingStart: dosingStart, dosingEnd: dosingEnd)
+        where !postCADSS.contains(where: { isAbout($0.at, due.dueAt) }) {
+            missing.append("CADSS at \(Self.minutes(due.dueAt, after: dosingStart)) min (§6.4)")
         }
         if !postCADSS.contains(where: { $0.at >= windowStart }) { missing.append("CADSS in the last \(window) min before discharge (§6.4)") }
         let preMOAAS = moaas.last(where: \.isPreDose)
         let postMOAAS = moaas.filter { !$0.isPreDose }
         if let preMOAAS {
-            let settled = zip(postMOAAS, postMOAAS.dropFirst()).contains { $0.score == preMOAAS.score && $1.score == preMOAAS.score }
-            if !settled { missing.append("two consecutive MOAA/S ratings equal to the pre-dose \(preMOAAS.score) (§6.4)") }
+            let run = max(1, assessments.moaasConsecutiveToResolve.value)
+            let settled = postMOAAS.indices.contains { start in
+                start + run <= postMOAAS.count && postMOAAS[start..<(start + run)].allSatisfy { $0.score == preMOAAS.score }
+            }
+            if !settled { missing.append("\(run) consecutive MOAA/S ratings equal to the pre-dose \(preMOAAS.score) (§6.4)") }
         } else {
             missing.append("MOAA/S before the dose (§6.4)")
         }
@@ -76,7 +82,10 @@ extension SessionObservations {
         guard profile == .spravato else { return missing }
         // DOMAIN.md §6.2: the labelled timepoints, and the oximeter throughout the observation.
         if preDoseVitalsAt == nil { missing.append("BP before the dose (§6.2)") }
-        if !vitalsAt.contains(where: { isAbout($0, dosingStart.addingTimeInterval(40 * 60)) }) { missing.append("BP at about 40 min (§6.2)") }
+        for timepoint in monitoring.schedule(.spravato, .bloodPressure)?.timepoints ?? [] {
+            let due = (timepoint.anchor == .dosingStart ? dosingStart : dosingEnd).addingTimeInterval(Double(timepoint.minute) * 60)
+            if !vitalsAt.contains(where: { isAbout($0, due) }) { missing.append("BP at \(Self.minutes(due, after: dosingStart)) min (§6.2)") }
+        }
         if !vitalsAt.contains(where: { $0 >= windowStart }) { missing.append("BP in the last \(window) min before discharge (§6.2)") }
         if let oximetry = monitoring.schedule(.spravato, .oximetry), let every = oximetry.intervals.map(\.everyMinutes).max() {
             let allowed = Double(every + monitoring.overdueGraceMinutes.value) * 60
@@ -91,4 +100,6 @@ extension SessionObservations {
         }
         return missing
     }
+
+    private static func minutes(_ time: Date, after start: Date) -> Int { Int((time.timeIntervalSince(start) / 60).rounded()) }
 }

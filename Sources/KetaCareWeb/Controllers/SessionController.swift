@@ -752,7 +752,7 @@ struct SessionController {
             let observations = Self.observations(file)
             let missing = observations.missingForDischarge(
                 profile: MonitoringProfile(route: session.route), dosingStart: start, dosingEnd: session.dosingEnd ?? now, now: now,
-                monitoring: policy.sessions.monitoring, discharge: policy.sessions.discharge)
+                monitoring: policy.sessions.monitoring, assessments: policy.sessions.assessments, discharge: policy.sessions.discharge)
             let assessment = DischargeAssessment(
                 route: session.route, dosingStart: session.dosingStart ?? now, dosingEnd: session.dosingEnd ?? now, now: now,
                 latestVitals: latest?.payload.vitals, preDoseVitals: session.baselineVitals,

@@ -183,7 +183,7 @@ struct ErrorAndHeadersMiddleware: RouterMiddleware {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
         if dependencies.configuration.secureCookies {
             // Served over TLS: browsers should never try plain HTTP for this host again.
-            response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000"
+            response.headers[.strictTransportSecurity] = "max-age=31536000"
         }
         return response
     }
@@ -210,4 +210,9 @@ enum RequestText {
             .map { String($0.split(separator: "=", maxSplits: 1).first ?? "") }?.removingPercentEncoding ?? "form"
         throw APIError(.badRequest, code: "invalid_character", message: "\(name) contains a NUL character, which no field may hold", field: name)
     }
+}
+
+extension HTTPField.Name {
+    /// `Strict-Transport-Security`, declared once and without a force unwrap (the literal is a valid field name).
+    static let strictTransportSecurity = HTTPField.Name("Strict-Transport-Security") ?? .cacheControl
 }

@@ -20,7 +20,7 @@ struct DischargeMonitoringTests {
     static func missing(_ o: SessionObservations, profile: MonitoringProfile = .spravato, now: Double = 125, end: Double = 0) -> [String] {
         o.missingForDischarge(
             profile: profile, dosingStart: F.t0, dosingEnd: F.at(end), now: F.at(now), monitoring: F.policy.monitoring,
-            discharge: F.policy.discharge)
+            assessments: F.policy.assessments, discharge: F.policy.discharge)
     }
 
     @Test("A Spravato session monitored by the label misses nothing")
@@ -33,7 +33,7 @@ struct DischargeMonitoringTests {
         #expect(Self.missing(noPre).contains("BP before the dose (§6.2)"))
         var no40 = Self.spravatoComplete
         no40.vitalsAt = [15, 30, 34, 60, 75, 90, 105, 118].map(F.at)
-        #expect(Self.missing(no40).contains("BP at about 40 min (§6.2)"))
+        #expect(Self.missing(no40).contains("BP at 40 min (§6.2)"))
         var gap = Self.spravatoComplete
         gap.vitalsAt = [15, 41, 55, 70, 85, 100, 115].map(F.at)  // 26 min without a reading after 15
         #expect(Self.missing(gap).contains { $0.hasPrefix("pulse oximetry charted every 15 min throughout (§6.2): a gap of 26 min") })
@@ -44,15 +44,15 @@ struct DischargeMonitoringTests {
     func ratings() {
         var noCADSS40 = Self.spravatoComplete
         noCADSS40.cadss = [Self.rating(-10, 0, pre: true), Self.rating(20, 2), Self.rating(118, 0)]
-        #expect(Self.missing(noCADSS40).contains("CADSS at about 40 min (§6.4)"))
+        #expect(Self.missing(noCADSS40).contains("CADSS at 40 min (§6.4)"))
         var unsettled = Self.spravatoComplete
         unsettled.moaas = [Self.rating(-10, 5, pre: true), Self.rating(30, 4), Self.rating(60, 5), Self.rating(90, 4), Self.rating(118, 5)]
-        #expect(Self.missing(unsettled).contains("two consecutive MOAA/S ratings equal to the pre-dose 5 (§6.4)"))
+        #expect(Self.missing(unsettled).contains("2 consecutive MOAA/S ratings equal to the pre-dose 5 (§6.4)"))
         // An infusion's "about 40 min" is the end of the infusion.
         let infusion = SessionObservations(
             preDoseVitalsAt: F.at(-5), vitalsAt: [], moaas: [Self.rating(-5, 5, pre: true), Self.rating(45, 5), Self.rating(100, 5)],
             cadss: [Self.rating(-5, 0, pre: true), Self.rating(38, 3), Self.rating(100, 0)])
-        #expect(Self.missing(infusion, profile: .infusion, now: 105, end: 50).contains("CADSS at about 40 min (§6.4)"))
+        #expect(Self.missing(infusion, profile: .infusion, now: 105, end: 50).contains("CADSS at 50 min (§6.4)"))
         #expect(Self.missing(infusion, profile: .infusion, now: 105, end: 40).isEmpty)
     }
 
@@ -77,11 +77,11 @@ struct DischargeMonitoringTests {
     @Test("§6.2: missing Spravato monitoring refuses discharge even with a prescriber's override; for an infusion the override may proceed")
     func spravatoMonitoringIsHard() throws {
         let override = DischargeOverride(by: "dr-1", role: .prescriber, reason: "clinically well", at: F.at(130))
-        let spravato = try Self.assessment(route: .intranasalEsketamine, now: 130, cadss: 1, missing: ["BP at about 40 min (§6.2)"])
+        let spravato = try Self.assessment(route: .intranasalEsketamine, now: 130, cadss: 1, missing: ["BP at 40 min (§6.2)"])
         let decision = try DischargeAssessment.evaluate(spravato, override: override, policy: F.policy)
         #expect(!decision.isReady)
         #expect(decision.unmet.map(\.criterion).contains(.monitoringComplete) && decision.unmet.map(\.criterion).contains(.remsForm))
-        let infusion = try Self.assessment(route: .intravenous, now: 130, cadss: 1, missing: ["CADSS at about 40 min (§6.4)"])
+        let infusion = try Self.assessment(route: .intravenous, now: 130, cadss: 1, missing: ["CADSS at 40 min (§6.4)"])
         #expect(try DischargeAssessment.evaluate(infusion, override: override, policy: F.policy).isReady)
         #expect(!(try DischargeAssessment.evaluate(infusion, policy: F.policy).isReady))
     }
