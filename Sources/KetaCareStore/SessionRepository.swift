@@ -294,7 +294,12 @@ public enum SessionRepository {
     }
 
     /// The session with its order, timeline, alerts and adverse events.
-    public static func load(id: String, clinicID: String, now: Date = Date(), on db: any SQLDatabase) async throws -> SessionFile {
+    ///
+    /// `includePreDoseFacts: false` skips the patient's stored consent, screening and questionnaire safety alerts (three
+    /// reads), which only the pre-dose gate reads; ``loadPreDoseFacts(into:clinicID:now:on:)`` adds them later.
+    public static func load(
+        id: String, clinicID: String, now: Date = Date(), includePreDoseFacts: Bool = true, on db: any SQLDatabase
+    ) async throws -> SessionFile {
         let session = try await require(id: id, clinicID: clinicID, on: db)
         let order = try await currentOrder(session: id, on: db)
         let events = try await db.select().column("*").from("session_events").where("session_id", .equal, SQLBind(id))
@@ -310,10 +315,16 @@ public enum SessionRepository {
         let adverse = try await db.select().column("*").from("adverse_events").where("session_id", .equal, SQLBind(id)).orderBy("onset").all()
             .map(decodeAdverseEvent)
         var file = SessionFile(session: session, order: order, events: events, alerts: alerts, adverseEvents: adverse)
+        if includePreDoseFacts { try await loadPreDoseFacts(into: &file, clinicID: clinicID, now: now, on: db) }
+        return file
+    }
+
+    /// Adds the patient's stored consent and screening and questionnaire safety alerts, which the pre-dose gate reads.
+    public static func loadPreDoseFacts(into file: inout SessionFile, clinicID: String, now: Date = Date(), on db: any SQLDatabase) async throws {
+        let session = file.session
         file.stored = try await storedFacts(patient: session.patientID, route: session.route, now: now, clinicID: clinicID, on: db)
         file.patientAlerts = try await MeasurementRepository.alerts(
             patient: session.patientID, includeAcknowledged: true, limit: 100, clinicID: clinicID, on: db)
-        return file
     }
 
     /// Unacknowledged stop-dosing and emergency alerts of the clinic, oldest first, with the patient's name.

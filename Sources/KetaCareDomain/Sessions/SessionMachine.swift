@@ -419,6 +419,13 @@ public struct SessionMachine: Sendable {
 }
 
 extension SessionCommand {
+    /// Whether the command reads the pre-dose checklist (``SessionRecord/preDose``), so the caller must load the stored
+    /// consent, screening and safety alerts it is made from: only the step into dosing does.
+    public var readsPreDoseRecord: Bool {
+        if case .move(to: .dosing, _) = self { return true }
+        return false
+    }
+
     /// Whether this is an amendment (the only command a signed record takes).
     var isAmendment: Bool {
         if case .amend = self { return true }

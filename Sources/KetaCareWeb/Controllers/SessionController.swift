@@ -212,11 +212,12 @@ struct SessionController {
         let now = dependencies.now()
         let actor = actor(context)
         return try await store.audited(context.auditContext, at: now, action: action, resourceType: "session", resourceID: id) { db in
-            let file = try await SessionRepository.load(id: id, clinicID: clinicID, on: db)
+            var file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
             // A signed record refuses every command but an amendment before any version question.
             if !file.session.isSigned, let version { try Self.requireVersion(file.session, version) }
             let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
             let (command, draft) = try await make(file, policy, now, db)
+            if command.readsPreDoseRecord { try await SessionRepository.loadPreDoseFacts(into: &file, clinicID: clinicID, on: db) }
             var machine = SessionMachine(record: file.record(now: now), policy: policy.sessions)
             let effects = try machine.handle(command, by: actor, at: now)
             let commit = try await SessionRepository.commit(

@@ -82,7 +82,7 @@ struct AlertEscalationService: Service {
         for id in ids {
             // Most passes find nothing due: decide on a read first, and write (deciding again on the current record) only then.
             let isDue = try await store.database.read { db -> Bool in
-                let file = try await SessionRepository.load(id: id, clinicID: clinicID, on: db)
+                let file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
                 let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy.sessions
                 var machine = SessionMachine(record: file.record(now: now), policy: policy)
                 return try !machine.handle(.tick, by: .system, at: now).isEmpty
@@ -90,7 +90,7 @@ struct AlertEscalationService: Service {
             guard isDue else { continue }
             do {
                 raised += try await store.database.write { db -> [StoredSessionAlert] in
-                    let file = try await SessionRepository.load(id: id, clinicID: clinicID, on: db)
+                    let file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
                     let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy.sessions
                     var machine = SessionMachine(record: file.record(now: now), policy: policy)
                     let effects = try machine.handle(.tick, by: .system, at: now)
