@@ -34,10 +34,14 @@ public struct LedgerDraft: Sendable {
     public var note: String
     /// The witness, when the kind needs one; verified by ``Authenticator/verified(_:field:who:now:)`` before the transaction.
     public var witness: StaffSignature?
+    /// The approver of an adjustment (issue #11), verified like the witness; the store puts that account into the adjustment's
+    /// `approvedBy`, whatever the draft carried there.
+    public var approver: StaffSignature?
 
     /// Creates a draft.
     public init(
-        occurredAt: Date, idempotencyKey: String, product: ProductID, kind: LedgerEntryKind, note: String = "", witness: StaffSignature? = nil
+        occurredAt: Date, idempotencyKey: String, product: ProductID, kind: LedgerEntryKind, note: String = "", witness: StaffSignature? = nil,
+        approver: StaffSignature? = nil
     ) {
         self.occurredAt = occurredAt
         self.idempotencyKey = idempotencyKey
@@ -45,6 +49,7 @@ public struct LedgerDraft: Sendable {
         self.kind = kind
         self.note = note
         self.witness = witness
+        self.approver = approver
     }
 }
 
@@ -79,9 +84,10 @@ public enum LedgerRepository {
 
     /// Appends one entry inside the caller's transaction and returns it as stored (sequence and hashes filled).
     ///
-    /// Steps: verify the witness's password (bcrypt, before any lock), lock the clinic's `ledger_head` row (an UPDATE takes
-    /// the row lock on PostgreSQL; SQLite's write transaction is already exclusive), load the state at the head, decide with
-    /// ``LedgerRules/validate(_:state:policy:now:timeZone:)``, then insert with the next sequence and the SHA-256 chain.
+    /// Steps: take the witness (and, for an adjustment, the approver) verified before the transaction, lock the clinic's
+    /// `ledger_head` row (an UPDATE takes the row lock on PostgreSQL; SQLite's write transaction is already exclusive), load
+    /// the state at the head, decide with ``LedgerRules/validate(_:state:policy:now:timeZone:counters:)`` (an adjustment for a
+    /// discrepancy with that count's two counters), then insert with the next sequence and the SHA-256 chain.
     ///
     /// Sessions: a future sessions module records a dose by calling this from inside its own transaction, after writing the
     /// session record, so both commit together or neither does (issue #6) — a session never shows a dose the ledger lacks.
@@ -93,7 +99,22 @@ public enum LedgerRepository {
         _ draft: LedgerDraft, recordedBy: StaffMember, now: Date, timeZone: TimeZone, clinicID: String, on db: any SQLDatabase
     ) async throws -> LedgerEntry {
         let witness = try await verifiedWitness(draft.witness, clinicID: clinicID, on: db)
-        if case .administration(let a) = draft.kind {
+        var kind = draft.kind
+        var counters: [StaffMember] = []
+        if case .adjustment(var adjustment) = draft.kind {
+            // Issue #11: the approver is the account that re-entered its password, never a name the recorder typed.
+            guard let approver = draft.approver, !approver.username.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw LedgerError(
+                    .missing, field: "approver",
+                    message: "an adjustment needs an approver (compliance lead or prescriber) who re-enters their own password")
+            }
+            adjustment.approvedBy = try await verifiedMember(approver, field: "approver_password", clinicID: clinicID, on: db)
+            if let id = adjustment.discrepancyID {
+                counters = try await Self.counters(ofDiscrepancy: id, clinicID: clinicID, on: db)
+            }
+            kind = .adjustment(adjustment)
+        }
+        if case .administration(let a) = kind {
             guard try await PatientRepository.find(id: PatientID(a.patientID), clinicID: clinicID, on: db) != nil else {
                 throw LedgerError(.outOfRange, field: "patient_id", message: "no patient '\(a.patientID)' in this clinic")
             }
@@ -104,9 +125,9 @@ public enum LedgerRepository {
         let candidate = LedgerEntry(
             sequence: head.sequence + 1, occurredAt: wholeMilliseconds(draft.occurredAt),
             idempotencyKey: draft.idempotencyKey.trimmingCharacters(in: .whitespaces), product: draft.product, recordedBy: recordedBy,
-            witness: witness, kind: draft.kind, note: draft.note.trimmingCharacters(in: .whitespacesAndNewlines), previousHash: head.hash
+            witness: witness, kind: kind, note: draft.note.trimmingCharacters(in: .whitespacesAndNewlines), previousHash: head.hash
         )
-        let next = try LedgerRules.validate(candidate, state: state, policy: policy, now: now, timeZone: timeZone)
+        let next = try LedgerRules.validate(candidate, state: state, policy: policy, now: now, timeZone: timeZone, counters: counters)
         // What is stored must be exactly what was validated: the JSON round trip is checked, then hashed as it will be read back.
         var entry = try decodeEntry(try encode(candidate))
         guard entry == candidate else {
@@ -302,6 +323,23 @@ public enum LedgerRepository {
         return try await select.orderBy("is_open", .descending).orderBy("opened_at", .descending).limit(200).all().map(decodeDiscrepancy)
     }
 
+    /// The first and second counter of the blind count that opened discrepancy `id`; a discrepancy this clinic does not have is
+    /// refused naming `discrepancy_id` (an adjustment cannot cite a case that does not exist).
+    static func counters(ofDiscrepancy id: String, clinicID: String, on db: any SQLDatabase) async throws -> [StaffMember] {
+        guard
+            let countID = try await db.select().columns("count_id").from("ledger_discrepancies").where("clinic_id", .equal, SQLBind(clinicID))
+                .where("id", .equal, SQLBind(id)).first(decodingColumn: "count_id", as: String.self)
+        else {
+            throw LedgerError(.unknownDiscrepancy, field: "discrepancy_id", message: "no discrepancy '\(id)' in this clinic's ledger")
+        }
+        guard
+            let json = try await db.select().columns("count_json").from("ledger_counts").where("clinic_id", .equal, SQLBind(clinicID))
+                .where("id", .equal, SQLBind(countID)).first(decodingColumn: "count_json", as: String.self)
+        else { return [] }
+        let count = try decoder.decode(Count.self, from: Data(json.utf8))
+        return [count.firstCounter, count.secondCounter]
+    }
+
     /// One discrepancy, or ``StoreError/notFound(resource:)``.
     public static func discrepancy(id: String, clinicID: String, on db: any SQLDatabase) async throws -> Discrepancy {
         guard
@@ -312,7 +350,7 @@ public enum LedgerRepository {
     }
 
     /// Resolves an open discrepancy with the investigation's note and, when the balance must change, an adjustment entry the
-    /// resolver approves (a witness re-enters their password) — all in the caller's transaction.
+    /// resolver records (a witness and an independent approver re-enter their passwords) — all in the caller's transaction.
     public static func resolve(
         discrepancyID: String, note: String, adjustment: LedgerDraft?, resolver: StaffMember, now: Date, timeZone: TimeZone, clinicID: String,
         on db: any SQLDatabase
@@ -322,7 +360,12 @@ public enum LedgerRepository {
         // Refuse a resolved case or a resolver without the role before anything is appended.
         _ = try current.resolved(note: note, adjustment: nil, by: resolver, at: now, policy: policy)
         var entry: LedgerEntry?
-        if let adjustment {
+        if var adjustment {
+            // The adjustment names the case it resolves, so its approver is checked against this count's counters.
+            if case .adjustment(var details) = adjustment.kind, details.discrepancyID == nil {
+                details.discrepancyID = discrepancyID
+                adjustment.kind = .adjustment(details)
+            }
             entry = try await append(adjustment, recordedBy: resolver, now: now, timeZone: timeZone, clinicID: clinicID, on: db)
         }
         let resolved = try current.resolved(note: note, adjustment: entry, by: resolver, at: now, policy: policy)
@@ -429,7 +472,7 @@ extension Store {
     ) async throws -> LedgerEntry {
         let clinicID = clinicID
         let patient: String? = if case .administration(let a) = draft.kind { a.patientID } else { nil }
-        let signed = try await Authenticator(store: self).verifiedWitness(of: draft, who: who, now: now)
+        let signed = try await Authenticator(store: self).verifiedSignatures(of: draft, who: who, now: now)
         return try await audited(
             who, at: now, action: "ledger.\(draft.kind.name.rawValue)", resourceType: "ledger_entry", resourceID: draft.idempotencyKey,
             patientID: patient

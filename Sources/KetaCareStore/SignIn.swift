@@ -253,13 +253,22 @@ public struct Authenticator: Sendable {
         return verified
     }
 
-    /// The draft with its witness verified (a draft without one, or already verified, is returned as it is).
-    public func verifiedWitness(of draft: LedgerDraft, who: AuditContext, now: Date) async throws -> LedgerDraft {
-        guard let witness = draft.witness, witness.verifiedMember == nil, !witness.username.trimmingCharacters(in: .whitespaces).isEmpty
-        else { return draft }
+    /// The draft with its witness and approver verified (one that is absent, or already verified, is left as it is); the
+    /// witness is checked first, so a refusal names `witness_password` before `approver_password`.
+    public func verifiedSignatures(of draft: LedgerDraft, who: AuditContext, now: Date) async throws -> LedgerDraft {
         var draft = draft
-        draft.witness = try await verified(
-            witness, field: "witness_password", who: who, now: now, action: "ledger.\(draft.kind.name.rawValue)", resourceType: "ledger_entry")
+        let action = "ledger.\(draft.kind.name.rawValue)"
+        func needsCheck(_ signature: StaffSignature?) -> StaffSignature? {
+            guard let signature, signature.verifiedMember == nil, !signature.username.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return signature
+        }
+        if let witness = needsCheck(draft.witness) {
+            draft.witness = try await verified(witness, field: "witness_password", who: who, now: now, action: action, resourceType: "ledger_entry")
+        }
+        if let approver = needsCheck(draft.approver) {
+            draft.approver = try await verified(
+                approver, field: "approver_password", who: who, now: now, action: action, resourceType: "ledger_entry")
+        }
         return draft
     }
 

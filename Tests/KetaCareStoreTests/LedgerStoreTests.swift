@@ -18,20 +18,21 @@ struct LedgerStoreTests {
     static let amy = StaffMember(username: "amy.nurse", role: .nurse)
     static let ben = StaffMember(username: "ben.nurse", role: .nurse)
     static let cat = StaffMember(username: "cat.compliance", role: .compliance)
+    static let dan = StaffMember(username: "dan.prescriber", role: .prescriber)
 
     struct Fixture {
         let store: Store
         let patientID: String
     }
 
-    /// Three staff with known passwords and one patient.
+    /// Four staff with known passwords and one patient.
     static func fixture(_ store: Store) async throws -> Fixture {
         let clinicID = store.clinicID
         let hash = try await Passwords.hash(password)
         let patient = try PatientRegistryTests.patient("KC-L1", "Lee", "Ledger")
         try await PatientRegistryTests.create(patient, in: store)
         try await store.database.write { db in
-            for member in [amy, ben, cat] {
+            for member in [amy, ben, cat, dan] {
                 _ = try await UserRepository.create(
                     username: member.username, displayName: member.username, role: member.role, passwordHash: hash, now: now, clinicID: clinicID,
                     on: db)
@@ -58,8 +59,10 @@ struct LedgerStoreTests {
         )
     }
 
-    static func draft(_ kind: LedgerEntryKind, key: String = UUID().uuidString, witness: StaffSignature? = sign(ben)) -> LedgerDraft {
-        LedgerDraft(occurredAt: now, idempotencyKey: key, product: p50, kind: kind, witness: witness)
+    static func draft(
+        _ kind: LedgerEntryKind, key: String = UUID().uuidString, witness: StaffSignature? = sign(ben), approver: StaffSignature? = nil
+    ) -> LedgerDraft {
+        LedgerDraft(occurredAt: now, idempotencyKey: key, product: p50, kind: kind, witness: witness, approver: approver)
     }
 
     static func record(_ store: Store, _ draft: LedgerDraft, by member: StaffMember = amy) async throws -> LedgerEntry {
@@ -123,7 +126,7 @@ struct LedgerStoreTests {
                         .adjustment(
                             Adjustment(
                                 lot: "lot-a", location: "safe", quantity: Self.ml("-0.4"), investigationNote: "spill found on review",
-                                approvedBy: Self.cat)))
+                                approvedBy: Self.dan)), approver: Self.sign(Self.dan))
                 ),
                 (
                     Self.amy,
@@ -155,6 +158,11 @@ struct LedgerStoreTests {
             // 30 in; −1.5 −0.1 −10 (returned) −1 −0.4 −0.1 = 16.9 left; the transfer nets to zero.
             #expect(state.total(of: Self.p50) == Decimal(string: "16.9")!)
             #expect(recorded[1].witness == Self.ben)
+            guard case .adjustment(let adjustment) = recorded[6].kind else {
+                Issue.record("entry 7 is not the adjustment")
+                return
+            }
+            #expect(adjustment.approvedBy == Self.dan)
         }
     }
 
@@ -310,14 +318,49 @@ struct LedgerStoreTests {
             }
             let opened = try #require(stored.result.discrepancy)
             #expect(opened.lines.first?.variance == Decimal(string: "-0.5")!)
-            let adjustment = LedgerDraft(
-                occurredAt: Self.now, idempotencyKey: "adj-1", product: Self.p50,
-                kind: .adjustment(
-                    Adjustment(
-                        lot: "lot-d", location: "safe", quantity: Self.ml("-0.5"), investigationNote: "vial overfill miscount", approvedBy: Self.cat,
-                        discrepancyID: opened.id)),
-                witness: try await Self.verified(store, Self.sign(Self.ben), field: "witness_password")
-            )
+            let witness = try await Self.verified(store, Self.sign(Self.ben), field: "witness_password")
+            func adjustment(approvedBy approver: StaffSignature?) -> LedgerDraft {
+                LedgerDraft(
+                    occurredAt: Self.now, idempotencyKey: "adj-1", product: Self.p50,
+                    kind: .adjustment(
+                        Adjustment(
+                            lot: "lot-d", location: "safe", quantity: Self.ml("-0.5"), investigationNote: "vial overfill miscount",
+                            approvedBy: StaffMember(username: approver?.username ?? "", role: .compliance))),
+                    witness: witness, approver: approver
+                )
+            }
+            func resolve(approvedBy approver: StaffSignature?) async throws -> (Discrepancy, LedgerEntry?) {
+                let draft = adjustment(approvedBy: approver)
+                return try await store.database.write { db in
+                    try await LedgerRepository.resolve(
+                        discrepancyID: opened.id, note: "miscount at receipt", adjustment: draft, resolver: Self.cat,
+                        now: Self.now, timeZone: Self.utc, clinicID: clinicID, on: db)
+                }
+            }
+            // Issue #11: the approver re-enters their password, and is neither the resolver recording the adjustment nor a counter.
+            let refusals: [(String, StaffSignature?, LedgerError.Kind, String)] = [
+                ("no approver", nil, .missing, "approver"),
+                ("an approver nobody verified", Self.sign(Self.dan), .witnessNotVerified, "approver_password"),
+                (
+                    "the resolver approving", try await Self.verified(store, Self.sign(Self.cat), field: "approver_password"),
+                    .approverNotIndependent, "approver"
+                ),
+                (
+                    "the first counter approving", try await Self.verified(store, Self.sign(Self.amy), field: "approver_password"),
+                    .approverNotIndependent, "approver"
+                ),
+                (
+                    "the second counter approving", try await Self.verified(store, Self.sign(Self.ben), field: "approver_password"),
+                    .approverNotIndependent, "approver"
+                ),
+            ]
+            for (label, approver, kind, field) in refusals {
+                let error = await #expect(throws: LedgerError.self, "\(label)") { try await resolve(approvedBy: approver) }
+                #expect(error?.kind == kind, "\(label): \(error?.message ?? "")")
+                #expect(error?.field == field, "\(label)")
+            }
+            let stillOpen = try await store.database.read { db in try await LedgerRepository.discrepancy(id: opened.id, clinicID: clinicID, on: db) }
+            #expect(stillOpen.isOpen)
             // A nurse may not resolve (DOMAIN policy: compliance approves).
             await #expect(throws: LedgerError.self) {
                 try await store.database.write { db in
@@ -327,14 +370,15 @@ struct LedgerStoreTests {
                         on: db)
                 }
             }
-            let (resolved, entry) = try await store.database.write { db in
-                try await LedgerRepository.resolve(
-                    discrepancyID: opened.id, note: "miscount at receipt", adjustment: adjustment, resolver: Self.cat, now: Self.now,
-                    timeZone: Self.utc,
-                    clinicID: clinicID, on: db)
-            }
+            let (resolved, entry) = try await resolve(approvedBy: try await Self.verified(store, Self.sign(Self.dan), field: "approver_password"))
             #expect(!resolved.isOpen)
             #expect(entry?.sequence == 2)
+            guard case .adjustment(let approved) = entry?.kind else {
+                Issue.record("no adjustment entry")
+                return
+            }
+            #expect(approved.approvedBy == Self.dan)
+            #expect(approved.discrepancyID == opened.id)
             let (list, state, counts) = try await store.database.read { db in
                 (
                     try await LedgerRepository.discrepancies(clinicID: clinicID, on: db),
@@ -347,6 +391,63 @@ struct LedgerStoreTests {
             #expect(state.total(of: Self.p50) == Decimal(string: "9.5")!)
             #expect(counts.count == 1)
             #expect(counts.first?.result == stored.result)
+        }
+    }
+
+    @Test("An adjustment recorded on its own: the discrepancy it cites must exist and its counters may not approve it (issue #11)")
+    func standaloneAdjustmentApprover() async throws {
+        try await TestStores.each { store in
+            _ = try await Self.fixture(store)
+            let clinicID = store.clinicID
+            _ = try await Self.record(store, Self.receipt(Self.lot("lot-s"), vials: 1))
+            let key = StockKey(product: Self.p50, lot: "lot-s", location: "safe")
+            let second = try await Self.verified(store, Self.sign(Self.ben), field: "second_counter_password")
+            let stored = try await store.database.write { db in
+                try await LedgerRepository.recordCount(
+                    lines: [CountLine(key: key, firstCount: Self.ml("9"), secondCount: Self.ml("9"))], locations: ["safe"],
+                    moment: .closeOfBusiness, firstCounter: Self.amy, secondCounter: second, now: Self.now, clinicID: clinicID, on: db)
+            }
+            let opened = try #require(stored.result.discrepancy)
+            func adjustment(_ discrepancy: String?, approver: StaffMember, password: String = Self.password) -> LedgerDraft {
+                Self.draft(
+                    .adjustment(
+                        Adjustment(
+                            lot: "lot-s", location: "safe", quantity: Self.ml("-1"), investigationNote: "cracked vial", approvedBy: approver,
+                            discrepancyID: discrepancy)),
+                    witness: Self.sign(Self.ben), approver: Self.sign(approver, password))
+            }
+            // Recorded by compliance, approved by the nurse who counted first: refused, nothing appended, the refusal audited.
+            let counted = await #expect(throws: LedgerError.self) {
+                try await Self.record(store, adjustment(opened.id, approver: Self.amy), by: Self.cat)
+            }
+            #expect(counted?.kind == .approverNotIndependent)
+            #expect(counted?.field == "approver")
+            let refusal = try #require(try await Self.lastLedgerEvent(store))
+            #expect(refusal.action == "ledger.adjustment" && refusal.outcome == .failed)
+            let unknown = await #expect(throws: LedgerError.self) {
+                try await Self.record(store, adjustment("no-such-case", approver: Self.dan), by: Self.cat)
+            }
+            #expect(unknown?.kind == .unknownDiscrepancy)
+            #expect(unknown?.field == "discrepancy_id")
+            // A wrong approver password is refused naming the approver's password and counts toward that account's lockout.
+            let wrong = await #expect(throws: LedgerError.self) {
+                try await Self.record(store, adjustment(opened.id, approver: Self.dan, password: "guess-guess-guess"), by: Self.cat)
+            }
+            #expect(wrong?.field == "approver_password")
+            let dan = try await store.database.read { db in try await UserRepository.find(username: Self.dan.username, clinicID: clinicID, on: db) }
+            #expect(dan?.failedAttempts == 1)
+            let balance = try await store.database.read { db in try await LedgerRepository.state(clinicID: clinicID, on: db) }
+            #expect(balance.amount(at: key) == 10)
+            // A prescriber who did not count approves.
+            let entry = try await Self.record(store, adjustment(opened.id, approver: Self.dan), by: Self.cat)
+            guard case .adjustment(let approved) = entry.kind else {
+                Issue.record("not an adjustment")
+                return
+            }
+            #expect(approved.approvedBy == Self.dan)
+            #expect(entry.recordedBy == Self.cat)
+            let after = try await store.database.read { db in try await LedgerRepository.state(clinicID: clinicID, on: db) }
+            #expect(after.amount(at: key) == 9)
         }
     }
 

@@ -65,16 +65,50 @@ struct LedgerWebTests {
                     """)
             #expect(counted == .created, "\(count)")
             let discrepancy = try #require((count["discrepancy"] as? [String: Any])?["id"] as? String)
-            let resolve = """
-                {"note":"spill during receipt","adjustment":{"idempotencyKey":"adj-1","lotId":"\(lot)","locationId":"safe","quantity":-0.5,
-                 "witness":{"username":"nurse.kim","password":"\(Self.password)"}}}
+            func resolve(approver: String?) -> String {
                 """
-            let (nurseResolve, _) = try await client.json(.post, "/api/v1/ledger/discrepancies/\(discrepancy)/resolve", token: nurse, body: resolve)
+                {"note":"spill during receipt","adjustment":{"idempotencyKey":"adj-1","lotId":"\(lot)","locationId":"safe","quantity":-0.5,
+                 "witness":{"username":"nurse.kim","password":"\(Self.password)"}\(approver.map { #","approver":\#($0)"# } ?? "")}}
+                """
+            }
+            let byApprover = resolve(approver: #"{"username":"dr.okafor","password":"\#(Self.password)"}"#)
+            let (nurseResolve, _) = try await client.json(
+                .post, "/api/v1/ledger/discrepancies/\(discrepancy)/resolve", token: nurse, body: byApprover)
             #expect(nurseResolve == .forbidden)
+            // Issue #11: the adjustment needs an approver who re-enters their password and is neither the compliance lead
+            // recording it nor one of the counters (nurse.kim and dr.patel counted).
+            let admin = try await client.token("admin")
+            let (created, account) = try await client.json(
+                .post, "/api/v1/users", token: admin, body: #"{"username":"dr.okafor","role":"prescriber","password":"\#(Self.password)"}"#)
+            #expect(created == .created, "\(account)")
+            let approverRefusals: [(String, HTTPResponse.Status, String)] = [
+                (resolve(approver: nil), .unprocessableContent, "approver"),
+                (resolve(approver: #"{"username":"dr.patel","password":"\#(Self.password)"}"#), .unprocessableContent, "approver"),
+                (resolve(approver: #"{"username":"compliance.ortiz","password":"\#(Self.password)"}"#), .unprocessableContent, "approver"),
+                (resolve(approver: #"{"username":"dr.okafor","password":"not-the-password"}"#), .unprocessableContent, "approver_password"),
+                (resolve(approver: #"{"username":"dr.okafor"}"#), .badRequest, "adjustment.approver.password"),
+                (resolve(approver: #"{"username":"dr.okafor","password":"x","role":"compliance"}"#), .badRequest, "adjustment.approver.role"),
+            ]
+            for (body, status, field) in approverRefusals {
+                let (answer, refusal) = try await client.json(
+                    .post, "/api/v1/ledger/discrepancies/\(discrepancy)/resolve", token: compliance, body: body)
+                #expect(answer == status && errorField(refusal) == field, "\(body): \(answer) \(refusal)")
+            }
             let (resolved, resolution) = try await client.json(
-                .post, "/api/v1/ledger/discrepancies/\(discrepancy)/resolve", token: compliance, body: resolve)
+                .post, "/api/v1/ledger/discrepancies/\(discrepancy)/resolve", token: compliance, body: byApprover)
             #expect(resolved == .ok, "\(resolution)")
             #expect((resolution["discrepancy"] as? [String: Any])?["isOpen"] as? Bool == false)
+            let adjustment = try #require(resolution["adjustment"] as? [String: Any])
+            #expect(adjustment["recordedBy"] as? String == "compliance.ortiz")
+            #expect(adjustment["approvedBy"] as? String == "dr.okafor")
+            let clinic = store.clinicID
+            let stored = try await store.database.read { db in try await LedgerRepository.entries(clinicID: clinic, on: db) }
+            guard case .adjustment(let approved) = stored.last?.kind else {
+                Issue.record("the last entry is not the adjustment")
+                return
+            }
+            #expect(approved.approvedBy == StaffMember(username: "dr.okafor", role: .prescriber))
+            #expect(approved.discrepancyID == discrepancy)
 
             let (nurseInventory, _) = try await client.json(.get, "/api/v1/ledger/reports/biennial", token: nurse)
             #expect(nurseInventory == .forbidden)

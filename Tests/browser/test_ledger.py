@@ -1,6 +1,7 @@
 """Controlled-substance ledger end to end (issue #6): a nurse receives vials, administers a dose for a demo patient,
 wastes the remainder with a witness who re-enters their password (a wrong one is refused), runs an end-of-day blind
-count with a deliberate discrepancy; compliance resolves it and opens the printable biennial inventory. Then the CLI:
+count with a deliberate discrepancy; compliance resolves it with an adjustment that a second prescriber approves with
+their own password (issue #11: a counter approving is refused) and opens the printable biennial inventory. Then the CLI:
 `ketacare ledger verify` passes, and exits 1 after a hand-altered ledger row in SQLite."""
 
 import datetime
@@ -114,26 +115,48 @@ def test_receive_administer_waste_count_resolve_and_print_inventory(server, driv
     assert not driver.find_elements(By.CSS_SELECTOR, ".resolve-form"), "a nurse cannot resolve a discrepancy"
     sign_out(driver)
 
-    # Compliance resolves it with a witnessed adjustment of −1 mL.
+    # A second prescriber, who did not count, approves the adjustment (issue #11). The administrator made the account elsewhere.
+    approver = "dr.approver" + uuid.uuid4().hex[:6]
+    admin_token = _post(base, "/api/v1/auth/token", {"username": "admin", "password": DEMO_PASSWORD})["token"]
+    _post(base, "/api/v1/users", {"username": approver, "role": "prescriber", "password": DEMO_PASSWORD}, admin_token)
+
+    # Compliance resolves it with a witnessed adjustment of −1 mL: dr.patel counted, so their approval is refused.
     sign_in(driver, base, "compliance.ortiz")
     open_page(driver, base, "/ledger")
-    target = next(d for d in driver.find_elements(By.CSS_SELECTOR, ".discrepancy.open") if lot_number in d.text)
-    discrepancy_id = target.get_attribute("id")
-    form = target.find_element(By.CSS_SELECTOR, ".resolve-form")
-    form.find_element(By.NAME, "note").send_keys("Vial 2 found cracked at the count; 1 mL lost. Reported to the pharmacist.")
-    quantity = form.find_element(By.NAME, "quantity")
-    quantity.clear()
-    quantity.send_keys("-1")
-    form.find_element(By.NAME, "lotId")  # the lot comes from the discrepancy line
-    driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "lotId"), lot_id)
-    driver.execute_script("arguments[0].value = 'safe'", form.find_element(By.NAME, "locationId"))
-    form.find_element(By.NAME, "witnessUsername").send_keys("nurse.kim")
-    form.find_element(By.NAME, "witnessPassword").send_keys(DEMO_PASSWORD)
-    navigating(driver, lambda: form.find_element(By.CSS_SELECTOR, "button[type='submit']").click())
+
+    def resolve(approver_username):
+        target = next(d for d in driver.find_elements(By.CSS_SELECTOR, ".discrepancy.open") if lot_number in d.text)
+        form = target.find_element(By.CSS_SELECTOR, ".resolve-form")
+        form.find_element(By.NAME, "note").send_keys("Vial 2 found cracked at the count; 1 mL lost. Reported to the pharmacist.")
+        quantity = form.find_element(By.NAME, "quantity")
+        quantity.clear()
+        quantity.send_keys("-1")
+        # The lot and location come from the discrepancy line.
+        driver.execute_script("arguments[0].value = arguments[1]", form.find_element(By.NAME, "lotId"), lot_id)
+        driver.execute_script("arguments[0].value = 'safe'", form.find_element(By.NAME, "locationId"))
+        form.find_element(By.NAME, "witnessUsername").send_keys("nurse.kim")
+        form.find_element(By.NAME, "witnessPassword").send_keys(DEMO_PASSWORD)
+        form.find_element(By.NAME, "approverUsername").send_keys(approver_username)
+        form.find_element(By.NAME, "approverPassword").send_keys(DEMO_PASSWORD)
+        navigating(driver, lambda: form.find_element(By.CSS_SELECTOR, "button[type='submit']").click())
+
+    discrepancy_id = next(d for d in driver.find_elements(By.CSS_SELECTOR, ".discrepancy.open") if lot_number in d.text).get_attribute("id")
+    resolve("dr.patel")
+    error = wait_for(driver, "#ledger-error")
+    assert error.get_attribute("data-field") == "approver", error.text
+    assert "dr.patel counted" in error.text
+    assert "OPEN" in driver.find_element(By.ID, discrepancy_id).text
+    assert balance_of(driver, lot_number) == ["10 mL"]
+    shot("counter-cannot-approve")
+    resolve(approver)
     assert not driver.find_elements(By.ID, "ledger-error"), driver.find_element(By.ID, "ledger-error").text
     resolved = driver.find_element(By.ID, discrepancy_id)
     assert "Resolved" in resolved.text and "compliance.ortiz" in resolved.text
     assert balance_of(driver, lot_number) == ["9 mL"]
+    compliance_token = _post(base, "/api/v1/auth/token", {"username": "compliance.ortiz", "password": DEMO_PASSWORD})["token"]
+    entries = _get(base, "/api/v1/ledger/entries", compliance_token)["entries"]
+    adjustment = next(e for e in reversed(entries) if e["kind"] == "adjustment" and e["lotId"] == lot_id)
+    assert adjustment["approvedBy"] == approver and adjustment["recordedBy"] == "compliance.ortiz"
     shot("resolved")
 
     # The printable biennial inventory as of today.
@@ -181,6 +204,12 @@ def _serve(db_path, clinic=None):
 def _post(base, path, body, token=None):
     request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _get(base, path, token):
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 

@@ -30,6 +30,9 @@ TARGET_PRESCRIBER = "fuzz.prescriber"  # the account user-management operations 
 # passwords must lock this account, never a demo account the fuzzer signs in as.
 WITNESS_USER = "fuzz.witness"
 WITNESS_PASSWORD = "fuzz-witness-password"
+# An adjustment's approver (issue #11): a prescriber of its own, so swept passwords never lock a demo account.
+APPROVER_USER = "fuzz.approver"
+APPROVER_PASSWORD = "fuzz-approver-password"
 # Operations that end the session of the token that sends them, or change that account's password: sent with a token of
 # their own (a fresh one per request for revokeToken, the world's own-account for changePassword), never with the
 # role's token the rest of the run depends on.
@@ -83,6 +86,8 @@ class World:
         api = self.api
         if not World.witness_made:
             api.call("admin", "POST", "/api/v1/users", {"username": WITNESS_USER, "role": "nurse", "password": WITNESS_PASSWORD}, expect=(201, 409))
+            api.call("admin", "POST", "/api/v1/users", {"username": APPROVER_USER, "role": "prescriber", "password": APPROVER_PASSWORD},
+                     expect=(201, 409))
             World.witness_made = True
         # Fresh patients (registered, with a height and a weight today) so that a world can be rebuilt any number of times.
         patients = []
@@ -414,13 +419,15 @@ class World:
                 return [{"body": self._receipt(), "query": {}, "expensive": True, "label": "receipt"},
                         {"body": {"kind": "adjustment", "idempotencyKey": self.unique("a-"), "lotId": self.ids["lot"], "locationId": "safe",
                                   "container": 1, "quantity": -0.5, "reason": "fuzz", "investigationNote": "fuzz",
-                                  "witness": {"username": WITNESS_USER, "password": WITNESS_PASSWORD}},
+                                  "witness": {"username": WITNESS_USER, "password": WITNESS_PASSWORD},
+                                  "approver": {"username": APPROVER_USER, "password": APPROVER_PASSWORD}},
                          "query": {}, "expensive": True, "label": "adjustment"}]
             case "resolveLedgerDiscrepancy":
                 return [{"body": {"note": "fuzz", "adjustment": {"kind": "adjustment", "idempotencyKey": self.unique("ra-"), "lotId": self.ids["lot"],
                                                                  "locationId": "safe", "container": 1, "quantity": -0.5, "reason": "fuzz",
                                                                  "investigationNote": "fuzz",
-                                                                 "witness": {"username": WITNESS_USER, "password": WITNESS_PASSWORD}}},
+                                                                 "witness": {"username": WITNESS_USER, "password": WITNESS_PASSWORD},
+                                                                 "approver": {"username": APPROVER_USER, "password": APPROVER_PASSWORD}}},
                          "query": {}, "expensive": True, "label": "with adjustment"}]
         return []
 

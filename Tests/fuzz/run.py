@@ -50,8 +50,8 @@ from server import REPO_ROOT, ROLES, Server, mint_tokens  # noqa: E402
 # Operations no stage may send, with the reason: none. The ones that end the session of the token that sends them
 # (revokeToken) or change its account's password (changePassword) are fuzzed with tokens of their own
 # (fixtures.SESSION_ENDING, fixtures.OWN_ACCOUNT); resetUserPassword acts on fixtures.TARGET_PRESCRIBER, whom the run
-# never signs in as; the sign-in endpoint uses fixtures.VICTIM_USER and witnesses fixtures.WITNESS_USER, so lockouts
-# only ever hit accounts made for that.
+# never signs in as; the sign-in endpoint uses fixtures.VICTIM_USER, witnesses fixtures.WITNESS_USER and adjustment
+# approvers fixtures.APPROVER_USER, so lockouts only ever hit accounts made for that.
 EXCLUDED = {}
 
 # The order roles are tried in when one role is enough (the sweep, the probe's first allowed role).

@@ -179,7 +179,8 @@ public struct Destruction: Codable, Sendable, Equatable {
     }
 }
 
-/// A signed change to a balance after a discrepancy has been investigated, approved by the compliance role.
+/// A signed change to a balance after a discrepancy has been investigated, approved by a second person in an approving role
+/// who neither records it nor counted the stock it corrects (``LedgerRules/checkAdjustmentApprover(_:recordedBy:counters:policy:)``).
 public struct Adjustment: Codable, Sendable, Equatable {
     /// Lot adjusted.
     public var lot: LotID
@@ -189,7 +190,8 @@ public struct Adjustment: Codable, Sendable, Equatable {
     public var quantity: LedgerQuantity
     /// What the investigation found.
     public var investigationNote: String
-    /// Who approved it (a role in ``LedgerPolicy/approverRoles``).
+    /// Who approved it (a role in ``LedgerPolicy/approverRoles``); on a new entry, the account whose re-entered password the
+    /// store verified, never a name typed by the recorder.
     public var approvedBy: StaffMember
     /// The discrepancy it resolves, when there is one.
     public var discrepancyID: String?

@@ -42,6 +42,8 @@ public struct LedgerError: FieldNamingError, Equatable {
         case witnessRole = "witness_role"
         /// The approver (or resolver) does not hold a role the policy allows.
         case approverRole = "approver_role"
+        /// The approver of an adjustment is its recorder or counted the stock it corrects.
+        case approverNotIndependent = "approver_not_independent"
         /// The entry would take a balance below zero.
         case negativeBalance = "negative_balance"
         /// The same submission (idempotency key) was already recorded.
@@ -56,6 +58,8 @@ public struct LedgerError: FieldNamingError, Equatable {
         case sameCounter = "same_counter"
         /// The discrepancy is already resolved.
         case alreadyResolved = "already_resolved"
+        /// The discrepancy an adjustment names does not exist.
+        case unknownDiscrepancy = "unknown_discrepancy"
         /// An input is outside its allowed range or set.
         case outOfRange = "out_of_range"
     }

@@ -20,7 +20,8 @@ public struct LedgerPolicy: Codable, Sendable, Equatable {
     public var correctionWitnesses: Sourced<Int>
     /// Roles that may witness ("licensed staff", §9.5).
     public var witnessRoles: Sourced<[Role]>
-    /// Roles that may approve an adjustment and resolve a discrepancy.
+    /// Roles that may approve an adjustment (a person who neither records it nor counted the stock it corrects) and resolve a
+    /// discrepancy (the permission matrix further limits resolving to the compliance lead).
     public var approverRoles: Sourced<[Role]>
     /// Minimum years every record and inventory is kept; records are never auto-deleted. Appendix B `cs.retentionYears`; §9.2.
     public var retentionYears: Sourced<Int>
@@ -65,7 +66,10 @@ public struct LedgerPolicy: Codable, Sendable, Equatable {
         returnWitnesses: Sourced(2, .designDefault),
         correctionWitnesses: Sourced(2, .designDefault),
         witnessRoles: Sourced([.prescriber, .nurse, .compliance], .designDefault),
-        approverRoles: Sourced([.compliance], .designDefault),
+        // Issue #11: the approver of an adjustment is independent of its recorder and of the counters. The compliance lead, or a
+        // prescriber — the practitioner whose DEA registration the records are kept under (DOMAIN.md §9.2) — so a clinic with
+        // one compliance lead, who records the adjustment, can still have it approved.
+        approverRoles: Sourced([.compliance, .prescriber], .designDefault),
         // DOMAIN.md §9.2: ≥2 years; states may require longer (UNCONFIRMED per state).
         retentionYears: Sourced(2, .sourced("21 CFR 1304.04(a)")),
         // DOMAIN.md §9.4: at least every 2 years after the previous inventory.

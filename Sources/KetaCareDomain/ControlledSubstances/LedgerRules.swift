@@ -5,13 +5,17 @@ public enum LedgerRules {
     /// Checks `entry` against `policy` at `now` (expiry is judged on the clinic's calendar day in `timeZone`) and returns
     /// the state after it; throws the first refusal with the field named.
     ///
+    /// `counters` are the two people of the blind count whose discrepancy an adjustment resolves (empty for anything else):
+    /// they may not approve it.
+    ///
     /// Checks, in order: the date, required texts, the witness (present when required, verified, not the recorder, in a
-    /// witnessing role), the approver's role, the supplier's DEA number, the lot's expiry for draws, then every
-    /// invariant ``LedgerState/record(_:)`` enforces (sequence, double submission, unknown product/lot/location/container,
-    /// non-positive or mismatched quantities, beyond a container's volume, a balance going negative).
+    /// witnessing role), the approver (in an approving role, neither the recorder nor a counter), the supplier's DEA number,
+    /// the lot's expiry for draws, then every invariant ``LedgerState/record(_:)`` enforces (sequence, double submission,
+    /// unknown product/lot/location/container, non-positive or mismatched quantities, beyond a container's volume, a
+    /// balance going negative).
     @discardableResult
     public static func validate(
-        _ entry: LedgerEntry, state: LedgerState, policy: LedgerPolicy, now: Date, timeZone: TimeZone
+        _ entry: LedgerEntry, state: LedgerState, policy: LedgerPolicy, now: Date, timeZone: TimeZone, counters: [StaffMember] = []
     ) throws(LedgerError) -> LedgerState {
         guard entry.occurredAt <= now else {
             throw LedgerError(.futureDate, field: "occurred_at", message: "an entry records what already happened; it cannot be dated after now")
@@ -19,7 +23,7 @@ public enum LedgerRules {
         try checkTexts(entry.kind)
         try checkWitness(entry, policy: policy)
         if case .adjustment(let adjustment) = entry.kind {
-            try checkApprover(adjustment.approvedBy, field: "approved_by", policy: policy)
+            try checkAdjustmentApprover(adjustment.approvedBy, recordedBy: entry.recordedBy, counters: counters, policy: policy)
         }
         if policy.checksDEANumberCheckDigit.value {
             if case .receipt(let r) = entry.kind { try checkDEANumber(r.supplier.deaNumber, field: "supplier.dea_number") }
@@ -54,6 +58,27 @@ public enum LedgerRules {
             throw LedgerError(
                 .approverRole, field: field, message: "\(field) must hold the role \(roles); \(approver.username) is \(approver.role.rawValue)")
         }
+    }
+
+    /// Checks the approver of an adjustment (issue #11): a role the policy allows to approve, and independent of the entry —
+    /// neither the person recording it nor one of the counters whose discrepancy it resolves, so nobody signs off their own
+    /// count or their own correction of the balance.
+    public static func checkAdjustmentApprover(
+        _ approver: StaffMember, recordedBy recorder: StaffMember, counters: [StaffMember], policy: LedgerPolicy
+    ) throws(LedgerError) {
+        guard !approver.isSamePerson(as: recorder) else {
+            throw LedgerError(
+                .approverNotIndependent, field: "approver",
+                message: "\(approver.username) is recording this adjustment and cannot also approve it; another approver must sign")
+        }
+        guard !counters.contains(where: { approver.isSamePerson(as: $0) }) else {
+            throw LedgerError(
+                .approverNotIndependent, field: "approver",
+                message:
+                    "\(approver.username) counted the stock this adjustment corrects and cannot approve it; an approver who did not count must sign"
+            )
+        }
+        try checkApprover(approver, field: "approver", policy: policy)
     }
 
     /// Checks a DEA registration number: two letters, seven digits, and the check digit

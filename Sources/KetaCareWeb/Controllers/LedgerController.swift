@@ -68,7 +68,7 @@ struct LedgerController {
                 outcome: .failed, detail: "invalid field=\(error.field)")
             throw error
         }
-        let verified = try await dependencies.authenticator.verifiedWitness(of: draft, who: context.auditContext, now: now)
+        let verified = try await dependencies.authenticator.verifiedSignatures(of: draft, who: context.auditContext, now: now)
         return try await store.recordLedgerEntry(verified, recordedBy: recorder, who: context.auditContext, now: now, timeZone: dependencies.timeZone)
     }
 
@@ -120,20 +120,23 @@ struct LedgerController {
         let clinicID = store.clinicID
         let now = dependencies.now()
         let timeZone = dependencies.timeZone
-        var witness: StaffSignature?
-        if let given = adjustment?.witness, !given.username.trimmingCharacters(in: .whitespaces).isEmpty {
-            witness = try await dependencies.authenticator.verified(
-                StaffSignature(username: given.username, password: given.password), field: "witness_password", who: context.auditContext, now: now,
+        func signature(_ given: LedgerEntryInput.Witness?, field: String) async throws -> StaffSignature? {
+            guard let given, !given.username.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return try await dependencies.authenticator.verified(
+                StaffSignature(username: given.username, password: given.password), field: field, who: context.auditContext, now: now,
                 action: "ledger.discrepancy.resolve", resourceType: "ledger_discrepancy")
         }
+        let witness = try await signature(adjustment?.witness, field: "witness_password")
+        let approver = try await signature(adjustment?.approver, field: "approver_password")
         return try await store.audited(
             context.auditContext, at: now, action: "ledger.discrepancy.resolve", resourceType: "ledger_discrepancy", resourceID: id
-        ) { [witness] db in
+        ) { [witness, approver] db in
             var draft: LedgerDraft?
             if let adjustment {
                 let state = try await LedgerRepository.state(clinicID: clinicID, on: db)
                 draft = try adjustment.draft(state: state, recorder: resolver, patient: nil, now: now)
                 draft?.witness = witness
+                draft?.approver = approver
             }
             let result = try await LedgerRepository.resolve(
                 discrepancyID: id, note: note, adjustment: draft, resolver: resolver, now: now, timeZone: timeZone, clinicID: clinicID, on: db)
@@ -537,6 +540,8 @@ struct LedgerController {
         let change: Decimal
         let recordedBy: String
         let witness: String?
+        /// An adjustment's approver (issue #11); absent for other kinds.
+        let approvedBy: String?
         let note: String
         let hash: String
 
@@ -549,6 +554,7 @@ struct LedgerController {
             change = e.kind.netChange
             recordedBy = e.recordedBy.username
             witness = e.witness?.username
+            approvedBy = if case .adjustment(let a) = e.kind { a.approvedBy.username } else { nil }
             note = e.note
             hash = e.hash
         }
@@ -629,7 +635,7 @@ struct LedgerController {
 
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> Response {
         let object = try StrictJSON.object(context.body)
-        try StrictJSON.requireKnownKeys(object, allowed: LedgerEntryInput.keys, nested: ["witness": ["username", "password"]])
+        try StrictJSON.requireKnownKeys(object, allowed: LedgerEntryInput.keys, nested: LedgerEntryInput.signatureKeys)
         let input = try StrictJSON.decode(LedgerEntryInput.self, from: object)
         let entry = try await recordEntry(input, context: context)
         return try jsonResponse(EntryDTO(entry), status: .created)
@@ -685,6 +691,9 @@ struct LedgerController {
         }
         let object = try StrictJSON.object(context.body)
         try StrictJSON.requireKnownKeys(object, allowed: ["note", "adjustment"], nested: ["adjustment": LedgerEntryInput.keys])
+        if let adjustment = object["adjustment"] as? [String: Any] {
+            try StrictJSON.requireKnownKeys(adjustment, allowed: LedgerEntryInput.keys, nested: LedgerEntryInput.signatureKeys, path: "adjustment")
+        }
         let input = try StrictJSON.decode(Input.self, from: object)
         let id = try context.parameters.require("id")
         var adjustment = input.adjustment

@@ -6,6 +6,7 @@ import KetaCareStore
 ///
 /// Quantities are in the product's unit of count (mL or devices); the unit is taken from the product, never typed.
 struct LedgerEntryInput: Decodable, Sendable {
+    /// A second person who re-enters their own password: the witness, or an adjustment's approver.
     struct Witness: Decodable, Sendable {
         let username: String
         let password: String
@@ -17,6 +18,8 @@ struct LedgerEntryInput: Decodable, Sendable {
     var occurredAt: String?
     var note: String?
     var witness: Witness?
+    /// An adjustment's approver (issue #11): neither its recorder nor one of the counters.
+    var approver: Witness?
     var lotId: String?
     var locationId: String?
     var toLocationId: String?
@@ -46,13 +49,18 @@ struct LedgerEntryInput: Decodable, Sendable {
 
     /// Every key the JSON body may carry.
     static let keys: Set<String> = [
-        "kind", "productId", "idempotencyKey", "occurredAt", "note", "witness", "lotId", "locationId", "toLocationId", "container", "quantity",
+        "kind", "productId", "idempotencyKey", "occurredAt", "note", "witness", "approver", "lotId", "locationId", "toLocationId", "container",
+        "quantity",
         "lotNumber", "expiresOn", "containers", "supplierName", "supplierAddress", "supplierDea", "invoiceReference", "patientId", "sessionId",
         "doseOrderId", "drawn", "given", "wasted", "wasteMethod", "method", "form41Reference", "reference", "investigationNote", "discrepancyId",
         "corrects", "reason",
     ]
 
-    /// Reads a form post (field names are the JSON keys; the witness is `witnessUsername` + `witnessPassword`).
+    /// The keys of the nested signature objects (`witness`, `approver`).
+    static let signatureKeys: [String: Set<String>] = ["witness": ["username", "password"], "approver": ["username", "password"]]
+
+    /// Reads a form post (field names are the JSON keys; the witness is `witnessUsername` + `witnessPassword`, the approver
+    /// `approverUsername` + `approverPassword`).
     init(form: [String: String]) throws {
         func text(_ name: String) -> String? {
             guard let value = form[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
@@ -76,6 +84,9 @@ struct LedgerEntryInput: Decodable, Sendable {
         note = text("note")
         if let username = text("witnessUsername") {
             witness = Witness(username: username, password: form["witnessPassword"] ?? "")
+        }
+        if let username = text("approverUsername") {
+            approver = Witness(username: username, password: form["approverPassword"] ?? "")
         }
         lotId = text("lotId")
         locationId = text("locationId")
@@ -172,10 +183,17 @@ struct LedgerEntryInput: Decodable, Sendable {
                     lot: try lot(), location: try location(), container: container, quantity: try q(quantity, "quantity"), method: method ?? "",
                     form41Reference: form41Reference ?? ""))
         case .adjustment:
+            guard let approver, !approver.username.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError(
+                    field: "approver",
+                    message: "an adjustment needs an approver (compliance lead or prescriber), neither its recorder nor a counter, "
+                        + "who re-enters their own password")
+            }
+            // Named as typed until the store verifies the password and puts that account, with its role, in its place.
             entryKind = .adjustment(
                 Adjustment(
                     lot: try lot(), location: try location(), quantity: try q(quantity, "quantity"), investigationNote: investigationNote ?? "",
-                    approvedBy: recorder, discrepancyID: discrepancyId))
+                    approvedBy: StaffMember(username: approver.username, role: recorder.role), discrepancyID: discrepancyId))
         case .correction:
             guard let corrects else { throw ValidationError(field: "corrects", message: "corrects (the entry's sequence) is required") }
             entryKind = .correction(
@@ -191,7 +209,8 @@ struct LedgerEntryInput: Decodable, Sendable {
         }
         return LedgerDraft(
             occurredAt: occurred, idempotencyKey: idempotencyKey, product: productID, kind: entryKind, note: note ?? "",
-            witness: witness.map { StaffSignature(username: $0.username, password: $0.password) }
+            witness: witness.map { StaffSignature(username: $0.username, password: $0.password) },
+            approver: name == .adjustment ? approver.map { StaffSignature(username: $0.username, password: $0.password) } : nil
         )
     }
 }

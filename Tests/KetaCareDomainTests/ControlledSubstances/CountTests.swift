@@ -76,6 +76,59 @@ struct CountTests {
         #expect { try count.compare(with: F.baseState, discrepancyID: "d") } throws: { ($0 as? LedgerError)?.kind == kind }
     }
 
+    struct ApproverCase: Sendable, CustomTestStringConvertible {
+        let label: String
+        let recorder: StaffMember
+        let approver: StaffMember
+        let counters: [StaffMember]
+        /// The refusal expected, or nil when the adjustment is accepted.
+        let refusal: LedgerError.Kind?
+        var testDescription: String { label }
+    }
+
+    static let approverCases: [ApproverCase] = [
+        ApproverCase(
+            label: "compliance records, a prescriber who did not count approves", recorder: F.carol, approver: F.pat, counters: [F.alice, F.bob],
+            refusal: nil),
+        ApproverCase(label: "a nurse records, compliance approves", recorder: F.alice, approver: F.carol, counters: [F.bob, F.pat], refusal: nil),
+        ApproverCase(
+            label: "the recorder approves", recorder: F.carol, approver: F.carol, counters: [F.alice, F.bob], refusal: .approverNotIndependent),
+        ApproverCase(
+            label: "the first counter approves", recorder: F.carol, approver: F.pat, counters: [F.pat, F.bob], refusal: .approverNotIndependent),
+        ApproverCase(
+            label: "the second counter approves (another spelling)", recorder: F.carol, approver: F.pat,
+            counters: [F.alice, StaffMember(username: "PAT", role: .prescriber)], refusal: .approverNotIndependent),
+        ApproverCase(
+            label: "a nurse who did not count approves", recorder: F.carol, approver: F.bob, counters: [F.alice, F.pat], refusal: .approverRole),
+    ]
+
+    /// Issue #11 (DOMAIN.md §9.4 discrepancies, §9.6 signed entries): an adjustment's approver is neither its recorder nor one of
+    /// the two people whose count opened the discrepancy, and holds an approving role.
+    @Test("an adjustment's approver is independent of its recorder and the counters (issue #11, DOMAIN.md §9.4)", arguments: approverCases)
+    func independentApprover(_ c: ApproverCase) throws {
+        let adjustment = F.entry(
+            4, by: c.recorder,
+            .adjustment(
+                Adjustment(
+                    lot: F.a, location: "safe", quantity: F.ml("-0.5"), investigationNote: "spill", approvedBy: c.approver, discrepancyID: "d-1"))
+        )
+        let result = Result<LedgerState, LedgerError> { () throws(LedgerError) -> LedgerState in
+            try LedgerRules.validate(adjustment, state: F.baseState, policy: F.policy, now: F.now, timeZone: F.utc, counters: c.counters)
+        }
+        switch (result, c.refusal) {
+        case (.success(let after), nil):
+            #expect(after.amount(at: Self.safeA) == F.dec("49.5"))
+        case (.failure(let error), let kind?):
+            #expect(error.kind == kind)
+            #expect(error.field == "approver")
+            #expect(error.message.contains(c.approver.username))
+        case (.success, let kind?):
+            Issue.record("accepted; expected \(kind)")
+        case (.failure(let error), nil):
+            Issue.record("refused: \(error.message)")
+        }
+    }
+
     @Test("a discrepancy stays open until compliance resolves it with a note and the adjustment")
     func resolve() throws {
         let lines = [

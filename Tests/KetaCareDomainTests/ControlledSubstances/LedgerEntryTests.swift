@@ -74,6 +74,12 @@ struct LedgerEntryTests {
                 .adjustment(Adjustment(lot: F.a, location: "safe", quantity: F.ml("-0.4"), investigationNote: "spill", approvedBy: F.carol))),
             key: safeA, balance: "49.6"),
         Accepted(
+            label: "adjustment recorded by compliance, approved by a prescriber (issue #11)",
+            entry: F.entry(
+                4, by: F.carol,
+                .adjustment(Adjustment(lot: F.a, location: "safe", quantity: F.ml("-0.4"), investigationNote: "spill", approvedBy: F.pat))),
+            key: safeA, balance: "49.6"),
+        Accepted(
             label: "adjustment up, approved by compliance",
             entry: F.entry(
                 4, .adjustment(Adjustment(lot: F.a, location: "safe", quantity: F.ml("0.4"), investigationNote: "miscount", approvedBy: F.carol))),
@@ -197,7 +203,22 @@ struct LedgerEntryTests {
         Refused(
             label: "adjustment approved by a nurse",
             entry: F.entry(4, .adjustment(Adjustment(lot: F.a, location: "safe", quantity: F.ml("-1"), investigationNote: "n", approvedBy: F.bob))),
-            kind: .approverRole, field: "approved_by"),
+            kind: .approverRole, field: "approver"),
+        Refused(
+            label: "adjustment approved by its own recorder (issue #11)",
+            entry: F.entry(
+                4, by: F.carol,
+                .adjustment(Adjustment(lot: F.a, location: "safe", quantity: F.ml("-1"), investigationNote: "n", approvedBy: F.carol))),
+            kind: .approverNotIndependent, field: "approver"),
+        Refused(
+            label: "adjustment approved by its recorder under another spelling (issue #11)",
+            entry: F.entry(
+                4, by: F.carol,
+                .adjustment(
+                    Adjustment(
+                        lot: F.a, location: "safe", quantity: F.ml("-1"), investigationNote: "n",
+                        approvedBy: StaffMember(username: "Carol", role: .compliance)))),
+            kind: .approverNotIndependent, field: "approver"),
         Refused(
             label: "balance would go negative (5 mL at the safe, 6 mL wasted)",
             entry: F.entry(5, .waste(Waste(lot: F.a, location: "safe", container: 1, quantity: F.ml("6"), method: "sink"))), kind: .negativeBalance,

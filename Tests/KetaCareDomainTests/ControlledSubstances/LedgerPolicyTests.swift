@@ -13,7 +13,7 @@ struct LedgerPolicyTests {
         #expect(p.destructionWitnesses.value == 2 && !p.destructionWitnesses.provenance.needsReview)
         #expect(p.retentionYears.value == 2 && !p.retentionYears.provenance.needsReview)  // cs.retentionYears
         #expect(p.biennialInventoryYears.value == 2)
-        #expect(p.approverRoles.value == [.compliance])
+        #expect(p.approverRoles.value == [.compliance, .prescriber])  // issue #11: an approver other than the compliance lead recording
     }
 
     @Test("the policy round-trips through JSON")
