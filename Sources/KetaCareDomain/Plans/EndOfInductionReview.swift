@@ -92,7 +92,8 @@ extension DiagnosisGroup {
 
 extension TreatmentPlan {
     /// Records the end-of-induction review. Only a prescriber, only in induction; a reason is required unless the course
-    /// reached response and continues (DOMAIN.md §5.1: non-response prompts review).
+    /// reached response and continues (DOMAIN.md §5.1: non-response prompts review), and always to continue a template that
+    /// has no maintenance phase (DOMAIN.md §4.4 MDSI).
     public mutating func recordInductionReview(_ review: EndOfInductionReview) throws(PlanError) {
         guard phase == .induction else {
             throw PlanError(field: "phase", message: "the end-of-induction review is made in induction; the plan is in \(phase.rawValue)")
@@ -101,6 +102,13 @@ extension TreatmentPlan {
             throw PlanError(field: "role", message: "only a prescriber may review the induction; \(review.by) is \(review.role.rawValue)")
         }
         let reason = review.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        // DOMAIN.md §4.4 MDSI: use beyond 4 weeks was not studied; a template without maintenance continues only with a reason.
+        if review.decision == .continueToMaintenance, !template.hasMaintenance, reason.isEmpty {
+            throw PlanError(
+                field: "reason",
+                message: "\(template.name) has no maintenance phase\(template.note.map { " (\($0.value))" } ?? ""); "
+                    + "document why you continue past induction")
+        }
         if !(review.outcome.isResponse && review.decision == .continueToMaintenance), reason.isEmpty {
             throw PlanError(
                 field: "reason",

@@ -5,8 +5,15 @@ import Foundation
 extension PlanTemplate {
     /// Every template KetaCare ships, in the order the picker lists them.
     public static let seeds: [PlanTemplate] = [
-        ivRacemicInduction, scRacemicEscalation, scRacemicKADS, imRacemicTitration, spravatoTRD, oralRacemic, sublingualRacemic,
+        ivRacemicInduction, scRacemicEscalation, scRacemicKADS, imRacemicTitration, spravatoTRD, spravatoMDSI, oralRacemic, sublingualRacemic,
     ]
+
+    /// The seeds a clinic's stored policy held before the policy recorded which seeds it had been offered
+    /// (``ClinicPolicy/offeredTemplateSeeds``): a stored template list without that record is offered every other seed once.
+    public static let seedsBeforeOfferTracking: [PlanTemplateID] = [
+        "iv-racemic-induction", "sc-racemic-escalation", "sc-racemic-kads", "im-racemic-titration", "spravato-trd", "oral-racemic",
+        "sublingual-racemic",
+    ].map(PlanTemplateID.init)
 
     /// The seeded template with `id`, or `nil`.
     public static func seed(_ id: PlanTemplateID) -> PlanTemplate? {
@@ -152,6 +159,37 @@ extension PlanTemplate {
         // ≥120 min observation (DOMAIN.md §7.1) + devices 5 min apart + preparation.
         chairMinutes: Sourced(150, .designDefault),
         measurementSchedule: .standard
+    )
+
+    // DOMAIN.md §4.4 MDSI: 84 mg twice weekly for 4 weeks (56 mg for tolerability); evaluate after 4 weeks; use beyond 4 weeks
+    // was not studied, so the template has no maintenance phase. §4.8 row "Spravato, US MDSI": {56, 84} mg, ≤2 per 7 days.
+    /// Intranasal esketamine (Spravato) for MDD with acute suicidal ideation or behaviour, per the US label.
+    public static let spravatoMDSI = PlanTemplate(
+        id: PlanTemplateID("spravato-mdsi"),
+        name: "Spravato — MDD with acute suicidal ideation",
+        route: .intranasalEsketamine,
+        isEnabled: Sourced(true, .sourced("Spravato USPI §2")),
+        dosing: .fixed(
+            DoseRule(
+                starting: Sourced(Milligrams(84), .sourced("Spravato USPI §2: MDSI 84 mg twice weekly")),
+                steps: Sourced(.levels([Milligrams(56), Milligrams(84)]), .sourced("Spravato USPI §2: may reduce to 56 mg for tolerability")),
+                range: Sourced(Milligrams(56)...Milligrams(84), .sourced("Spravato USPI §2; DOMAIN.md §4.8 allowed set {56, 84}"))
+            )
+        ),
+        sessionsPerWeekMax: Adjustable(2, allowed: 1...2, .sourced("Spravato USPI §2: twice weekly; DOMAIN.md §4.8 ≤2 per 7 days")),
+        spacing: .seed,
+        inductionSessions: Adjustable(8, allowed: 8...8, .sourced("Spravato USPI §2: twice weekly for 4 weeks")),
+        inductionWeeks: Sourced(4...4, .sourced("Spravato USPI §2: evaluate after 4 weeks")),
+        maintenance: [],
+        integrationSessionsBetweenDoses: Adjustable(1, allowed: 0...3, .designDefault),
+        // ≥120 min observation (DOMAIN.md §7.1) + three devices 5 min apart + preparation.
+        chairMinutes: Sourced(150, .designDefault),
+        measurementSchedule: .standard,
+        drugLibraryEntryID: "intranasal-esketamine-us-mdsi",
+        note: Sourced(
+            "Evaluate after 4 weeks (end-of-induction review). Use beyond 4 weeks was not studied: the template has no maintenance "
+                + "phase, and continuing past induction needs a documented reason.",
+            .sourced("Spravato USPI §2 (2020–2021 label text; DOMAIN.md §4.4)"))
     )
 
     // DOMAIN.md §4.5: no consensus dosing; the route ships disabled with no default limits until the clinic enters its protocol.

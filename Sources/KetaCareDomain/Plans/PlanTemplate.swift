@@ -48,6 +48,12 @@ public struct PlanTemplate: Codable, Sendable, Equatable, Identifiable {
     public var chairMinutes: Sourced<Int>
     /// Which questionnaires are due when.
     public var measurementSchedule: QuestionnaireSchedule
+    /// The drug-library entry its dose orders should be checked against (`intranasal-esketamine-us-mdsi`); `nil` uses the
+    /// route's default entry (DOMAIN.md §4.8). Absent in templates stored before it existed.
+    public var drugLibraryEntryID: String?
+    /// What prescribers must know about the protocol (the Spravato MDSI label's "beyond 4 weeks was not studied"), shown
+    /// with the plan. Absent in templates stored before it existed.
+    public var note: Sourced<String>?
 
     /// Creates a template.
     public init(
@@ -63,7 +69,9 @@ public struct PlanTemplate: Codable, Sendable, Equatable, Identifiable {
         maintenance: [MaintenanceBlock],
         integrationSessionsBetweenDoses: Adjustable<Int>,
         chairMinutes: Sourced<Int>,
-        measurementSchedule: QuestionnaireSchedule
+        measurementSchedule: QuestionnaireSchedule,
+        drugLibraryEntryID: String? = nil,
+        note: Sourced<String>? = nil
     ) {
         self.id = id
         self.name = name
@@ -78,7 +86,12 @@ public struct PlanTemplate: Codable, Sendable, Equatable, Identifiable {
         self.integrationSessionsBetweenDoses = integrationSessionsBetweenDoses
         self.chairMinutes = chairMinutes
         self.measurementSchedule = measurementSchedule
+        self.drugLibraryEntryID = drugLibraryEntryID
+        self.note = note
     }
+
+    /// Whether the template defines no maintenance phase (the Spravato MDSI label schedule ends after induction).
+    public var hasMaintenance: Bool { !maintenance.isEmpty }
 
     /// Checks an edited template is coherent before it is saved, naming the first field at fault.
     public func validate() throws(PlanError) {

@@ -142,6 +142,16 @@ public struct TreatmentPlan: Codable, Sendable, Equatable, Identifiable {
         storedInductionReviews = inductionReviews + [review]
     }
 
+    /// Dismissals and bookings of proposed as-needed sessions, oldest first (absent in plans stored before they existed).
+    private var storedAsNeededDecisions: [AsNeededDecision]?
+
+    /// Dismissals and bookings of proposed as-needed sessions, oldest first (DOMAIN.md §5.2).
+    public var asNeededDecisions: [AsNeededDecision] { storedAsNeededDecisions ?? [] }
+
+    mutating func appendAsNeededDecision(_ decision: AsNeededDecision) {
+        storedAsNeededDecisions = asNeededDecisions + [decision]
+    }
+
     /// The route every session uses.
     public var route: DosingRoute { template.route }
     /// Minimum spacing between sessions.

@@ -18,6 +18,11 @@ public struct ClinicPolicy: Codable, Sendable, Equatable {
     public var eligibility: EligibilityPolicy
     /// Treatment-plan templates the prescriber starts from (DOMAIN.md §4–5).
     public var planTemplates: [PlanTemplate]
+    /// Every seeded template this clinic has been offered, kept or removed: a seed added in a later release joins
+    /// `planTemplates` once, and one the clinic removed stays removed.
+    public var offeredTemplateSeeds: [PlanTemplateID]
+    /// When a maintenance patient who had responded is proposed an as-needed session (DOMAIN.md §5.2; DESIGN DEFAULT).
+    public var lossOfResponse: LossOfResponseRule
     /// When questionnaires are due around sessions (DOMAIN.md §2.1; DESIGN DEFAULT schedule).
     public var questionnaireSchedule: QuestionnaireSchedule
     /// Spacing, weekly maxima and booking rules (DOMAIN.md §5.1, Appendix B `schedule.*`).
@@ -33,7 +38,8 @@ public struct ClinicPolicy: Codable, Sendable, Equatable {
         pharmacokinetics: PKPolicy = .seed, selfReport: SelfReportPolicy = .seed, eligibility: EligibilityPolicy = .seed,
         planTemplates: [PlanTemplate] = PlanTemplate.seeds, questionnaireSchedule: QuestionnaireSchedule = .standard,
         schedule: SchedulePolicy = .seed,
-        sessions: SessionPolicy = .seed, ledger: LedgerPolicy = .seed
+        sessions: SessionPolicy = .seed, ledger: LedgerPolicy = .seed, lossOfResponse: LossOfResponseRule = .seed,
+        offeredTemplateSeeds: [PlanTemplateID] = PlanTemplate.seeds.map(\.id)
     ) {
         self.registry = registry
         self.scoring = scoring
@@ -43,6 +49,8 @@ public struct ClinicPolicy: Codable, Sendable, Equatable {
         self.selfReport = selfReport
         self.eligibility = eligibility
         self.planTemplates = planTemplates
+        self.offeredTemplateSeeds = offeredTemplateSeeds
+        self.lossOfResponse = lossOfResponse
         self.questionnaireSchedule = questionnaireSchedule
         self.schedule = schedule
         self.sessions = sessions
@@ -54,7 +62,7 @@ public struct ClinicPolicy: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case registry, scoring, outcomes, dosing, pharmacokinetics, selfReport, eligibility, planTemplates, questionnaireSchedule, schedule, sessions
-        case ledger
+        case ledger, offeredTemplateSeeds, lossOfResponse
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,11 +74,28 @@ public struct ClinicPolicy: Codable, Sendable, Equatable {
         pharmacokinetics = try c.decodeIfPresent(PKPolicy.self, forKey: .pharmacokinetics) ?? .seed
         selfReport = try c.decodeIfPresent(SelfReportPolicy.self, forKey: .selfReport) ?? .seed
         eligibility = try c.decodeIfPresent(EligibilityPolicy.self, forKey: .eligibility) ?? .seed
-        planTemplates = try c.decodeIfPresent([PlanTemplate].self, forKey: .planTemplates) ?? PlanTemplate.seeds
+        let stored = try c.decodeIfPresent([PlanTemplate].self, forKey: .planTemplates)
+        let offered = try c.decodeIfPresent([PlanTemplateID].self, forKey: .offeredTemplateSeeds)
+        (planTemplates, offeredTemplateSeeds) = Self.offeringNewSeeds(stored: stored, offered: offered)
+        lossOfResponse = try c.decodeIfPresent(LossOfResponseRule.self, forKey: .lossOfResponse) ?? .seed
         questionnaireSchedule = try c.decodeIfPresent(QuestionnaireSchedule.self, forKey: .questionnaireSchedule) ?? .standard
         schedule = try c.decodeIfPresent(SchedulePolicy.self, forKey: .schedule) ?? .seed
         sessions = try c.decodeIfPresent(SessionPolicy.self, forKey: .sessions) ?? .seed
         ledger = try c.decodeIfPresent(LedgerPolicy.self, forKey: .ledger) ?? .seed
+    }
+}
+
+extension ClinicPolicy {
+    /// A stored template list plus every seed it has not been offered yet (DOMAIN.md §4.4 MDSI arrived this way), and the
+    /// offered list afterwards. A list stored before offers were recorded counts as offered ``PlanTemplate/seedsBeforeOfferTracking``;
+    /// the clinic's own edits, order and removals stay as they are.
+    static func offeringNewSeeds(stored: [PlanTemplate]?, offered: [PlanTemplateID]?) -> ([PlanTemplate], [PlanTemplateID]) {
+        guard let stored else { return (PlanTemplate.seeds, PlanTemplate.seeds.map(\.id)) }
+        let known = offered ?? PlanTemplate.seedsBeforeOfferTracking
+        let present = Set(stored.map(\.id))
+        let new = PlanTemplate.seeds.filter { !known.contains($0.id) && !present.contains($0.id) }
+        let nowOffered = known + PlanTemplate.seeds.map(\.id).filter { !known.contains($0) }
+        return (stored + new, nowOffered)
     }
 }
 
@@ -125,6 +150,16 @@ extension ClinicPolicy {
         for (index, template) in planTemplates.enumerated() {
             try check("planTemplates[\(index)]") { try template.validate() }
         }
+        for (index, template) in planTemplates.enumerated() {
+            guard let entryID = template.drugLibraryEntryID else { continue }
+            // DOMAIN.md §4.8: the entry must exist for the template's route.
+            guard dosing.library.entry(id: entryID)?.route == template.route else {
+                throw ValidationError(
+                    field: "planTemplates[\(index)].drugLibraryEntryID",
+                    message: "drugLibraryEntryID must name a drug-library entry for route \(template.route.rawValue); got \(entryID)")
+            }
+        }
+        try check("lossOfResponse") { try lossOfResponse.validate() }
         try check("questionnaireSchedule") { try questionnaireSchedule.validate() }
         try check("schedule") { try schedule.validate() }
     }

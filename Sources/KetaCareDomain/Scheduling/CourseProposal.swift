@@ -19,7 +19,7 @@ public struct ProposedSlot: Sendable, Equatable {
 
 /// Proposes a whole induction course in one step (issue #4: "one click proposes the whole induction course").
 public enum CourseProposal {
-    /// The remaining induction sessions of `plan`, on `preferredWeekdays` at `time` in `calendar`'s time zone, from `startingFrom`.
+    /// The remaining induction sessions of `plan` (or `sessions` more, e.g. one as-needed session), on `preferredWeekdays` at `time` in `calendar`'s time zone, from `startingFrom`.
     ///
     /// Each day is tried in order with every chair × nurse; a slot is taken only when ``BookingCheck`` finds no hard problem
     /// and no soft spacing problem against the existing bookings and the slots already proposed. Conflicting days are skipped.
@@ -38,10 +38,11 @@ public enum CourseProposal {
         hasConsentForRoute: Bool,
         escortRecorded: Bool,
         policy: SchedulePolicy = .seed,
-        calendar: Calendar
+        calendar: Calendar,
+        sessions: Int? = nil
     ) -> [ProposedSlot] {
         let alreadyBooked = existing.filter { $0.isActive && $0.planID == plan.id }.count
-        let needed = plan.inductionSessions - alreadyBooked
+        let needed = sessions ?? (plan.inductionSessions - alreadyBooked)
         guard needed > 0, !preferredWeekdays.isEmpty, !chairs.isEmpty, !nurses.isEmpty else { return [] }
         let blocking: Set<BookingProblemCode> = [.planNotSigned, .planNotBookable, .routeMismatch, .ineligible, .noConsentForRoute]
         let duration = TimeInterval(plan.template.chairMinutes.value * 60)

@@ -54,6 +54,12 @@ struct PlanTemplateSeedTests {
             unit: .milligrams, sessionsPerWeekMax: 2, inductionSessions: 8, inductionWeeks: 4...4,
             maintenance: [.everyWeeks(1), .everyWeeks(1)], startingProvenanceSourced: true
         ),
+        // §4.4 MDSI: 84 mg twice weekly for 4 weeks (56 mg for tolerability); evaluate after 4 weeks; no maintenance by default.
+        TemplateExpectation(
+            id: "spravato-mdsi", route: .intranasalEsketamine, isEnabled: true, starting: "84", range: "56...84", steps: "56,84",
+            unit: .milligrams, sessionsPerWeekMax: 2, inductionSessions: 8, inductionWeeks: 4...4, maintenance: [],
+            startingProvenanceSourced: true
+        ),
         // §4.5: oral/SL ships disabled with no default limits.
         TemplateExpectation(
             id: "oral-racemic", route: .oral, isEnabled: false, starting: nil, range: nil, steps: nil, unit: nil,
@@ -124,6 +130,60 @@ struct PlanTemplateSeedTests {
         #expect(blocks[0].allowedCadences == [.everyWeeks(1)])
         #expect(blocks[1].allowedCadences == [.everyWeeks(1), .everyWeeks(2)])
         #expect(PlanTemplate.spravatoTRD.inductionSessions.allowed == 8...8)
+    }
+
+    // §4.4 MDSI: "Evaluate after 4 weeks; use beyond 4 weeks was not studied"; §4.8 row "Spravato, US MDSI".
+    @Test("Spravato MDSI: no maintenance phase, the label's note, the MDSI drug-library entry, and continuing needs a reason")
+    func spravatoMDSI() throws {
+        let template = PlanTemplate.spravatoMDSI
+        #expect(template.name == "Spravato — MDD with acute suicidal ideation")
+        #expect(!template.hasMaintenance && PlanTemplate.spravatoTRD.hasMaintenance)
+        let note = try #require(template.note)
+        #expect(note.value.contains("beyond 4 weeks was not studied") && !note.provenance.needsReview)
+        let entryID = try #require(template.drugLibraryEntryID)
+        let entry = try #require(DosingPolicy.seed.library.entry(id: entryID))
+        #expect(entry.route == template.route && entry.limits.value.allowedDoses == [56, 84] && entry.limits.value.firstDose == nil)
+        #expect(template.inductionSessions.allowed == 8...8)
+        #expect(template.chairMinutes.provenance == .designDefault)
+        #expect(throws: Never.self) { try ClinicPolicy.seed.validate() }
+
+        typealias F = PlanFixture
+        var plan = try F.plan(template)
+        #expect(plan.startingDose == .fixed(Milligrams(84)))
+        try plan.adjust(.startingDose(.fixed(Milligrams(56))))
+        #expect(throws: PlanError.self) { try plan.adjust(.startingDose(.fixed(Milligrams(28)))) }
+        var signed = try F.signedPlan(template)
+        try signed.transition(to: .induction, by: F.prescriber, at: F.at(2026, 3, 2), activation: F.ok)
+        let review = { (reason: String?) in
+            EndOfInductionReview(
+                instrumentID: "phq9", baseline: 20, latest: 6, outcome: .response, decision: .continueToMaintenance, reason: reason,
+                by: F.prescriber.username, role: .prescriber, at: F.at(2026, 3, 30))
+        }
+        do {
+            try signed.recordInductionReview(review(nil))
+            Issue.record("continuing past an MDSI induction without a reason was accepted")
+        } catch {
+            #expect(error.field == "reason" && error.message.contains("no maintenance phase"))
+        }
+        try signed.recordInductionReview(review("suicidal ideation resolved; psychiatrist asks to continue, off-label use documented"))
+        #expect(signed.reviewAllowingMaintenance != nil)
+        // A template that has maintenance still continues without a reason after a response.
+        var trd = try F.signedPlan(.spravatoTRD)
+        try trd.transition(to: .induction, by: F.prescriber, at: F.at(2026, 3, 2), activation: F.ok)
+        try trd.recordInductionReview(review(nil))
+    }
+
+    @Test("a template naming a drug-library entry of another route is refused naming the field")
+    func drugLibraryEntryMustMatchRoute() {
+        var policy = ClinicPolicy.seed
+        let index = policy.planTemplates.firstIndex { $0.id == PlanTemplate.spravatoMDSI.id }!
+        policy.planTemplates[index].drugLibraryEntryID = "iv-racemic"
+        do {
+            try policy.validate()
+            Issue.record("a mismatched drug-library entry was accepted")
+        } catch {
+            #expect(error.field == "planTemplates[\(index)].drugLibraryEntryID")
+        }
     }
 
     @Test("templates survive a JSON round trip", arguments: PlanTemplate.seeds.map(\.id.rawValue))
