@@ -59,6 +59,13 @@ public enum PlanRepository {
             .where("patient_id", .equal, SQLBind(patient.rawValue)).orderBy("updated_at", .descending).all().map(decode)
     }
 
+    /// The plans with `ids` in this clinic (unknown ids are left out).
+    public static func plans(ids: [TreatmentPlanID], clinicID: String, on db: any SQLDatabase) async throws -> [StoredPlan] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.select().column("*").from("treatment_plans").where("clinic_id", .equal, SQLBind(clinicID))
+            .where("id", .in, SQLBind.group(Array(Set(ids.map(\.rawValue))).sorted())).all().map(decode)
+    }
+
     static func encode(_ plan: TreatmentPlan) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -336,7 +336,12 @@ class World:
             case "movePlan":
                 body = {"phase": "induction", "reason": "fuzz sweep"}
             case "bookSession":
-                body = {"date": "2027-02-01", "time": "09:00", "minutes": 120, "chair": "chair-1", "nurse": "nurse.kim", "note": "fuzz"}
+                body = {"date": "2027-02-01", "time": "09:00", "minutes": 120, "chair": "chair-1", "nurse": "nurse.kim", "note": "fuzz",
+                        "asNeeded": False}
+            case "dismissAsNeeded":
+                # The fixture plan is not in maintenance, so a valid dismissal is refused (422, field asNeeded); the sweep
+                # checks every field's extremes against that path.
+                body = {"reason": "fuzz sweep: reviewed with the patient", "scoreAt": "2026-12-01T10:00:00Z"}
             case "cancelBooking":
                 body = {"reason": "fuzz sweep"}
             case "schedule":

@@ -101,11 +101,14 @@ struct PatientController {
         let consentStatus: [(DosingRoute, ConsentStatus)]
         let plans: [StoredPlan]
         let bookings: [StoredBooking]
+        /// The loss-of-response check per plan (DOMAIN.md §5.2).
+        var asNeeded: [TreatmentPlanID: AsNeededAssessment] = [:]
     }
 
     func loadChart(_ id: PatientID, context: AppRequestContext, channel: String) async throws -> ChartData {
         let clinicID = store.clinicID
         let now = dependencies.now()
+        let library = try SharedInstruments.library ?? InstrumentLibrary.bundled()
         return try await store.audited(
             context.auditContext, at: now, action: "patient.view", resourceType: "patient", resourceID: id.rawValue,
             patientID: id.rawValue, isRead: true
@@ -132,7 +135,8 @@ struct PatientController {
             }
             let treatment = TreatmentData(
                 intake: intake, screening: try await IntakeRepository.currentScreening(of: id, clinicID: clinicID, on: db), consents: consents,
-                consentStatus: statuses, plans: plans, bookings: try await BookingRepository.bookings(of: id, clinicID: clinicID, on: db))
+                consentStatus: statuses, plans: plans, bookings: try await BookingRepository.bookings(of: id, clinicID: clinicID, on: db),
+                asNeeded: try await AsNeededRepository.assess(plans.map(\.plan), policy: policy, library: library, clinicID: clinicID, on: db))
             let sessions = try await SessionRepository.list(patient: id, clinicID: clinicID, on: db)
             let checkIns = try await CheckInRepository.list(patient: id, clinicID: clinicID, on: db)
             let links = try await SelfReportLinkRepository.links(patient: id, clinicID: clinicID, on: db)

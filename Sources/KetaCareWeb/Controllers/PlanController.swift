@@ -20,6 +20,7 @@ struct PlanController {
         routes.post("/plans/:planID/sign", .managePlans, signPlanFromForm)
         routes.post("/plans/:planID/phase", .managePlans, phaseFromForm)
         routes.post("/plans/:planID/induction-review", .managePlans, inductionReviewFromForm)
+        routes.post("/plans/:planID/as-needed/dismiss", .managePlans, dismissAsNeededFromForm)
         routes.get("/plans/:planID/schedule", .manageSchedule, proposalPage)
         routes.post("/plans/:planID/bookings", .manageSchedule, bookFromForm)
         routes.post("/bookings/:bookingID/cancel", .manageSchedule, cancelFromForm)
@@ -35,6 +36,8 @@ struct PlanController {
         routes.post("/api/v1/plans/:planID/sign", .managePlans, signPlanJSON)
         routes.post("/api/v1/plans/:planID/phase", .managePlans, phaseJSON)
         routes.post("/api/v1/plans/:planID/induction-review", .managePlans, inductionReviewJSON)
+        routes.get("/api/v1/plans/:planID/as-needed", .readPatient, asNeededJSON)
+        routes.post("/api/v1/plans/:planID/as-needed/dismiss", .managePlans, dismissAsNeededJSON)
         routes.post("/api/v1/plans/:planID/bookings", .manageSchedule, bookJSON)
         routes.post("/api/v1/bookings/:bookingID/cancel", .manageSchedule, cancelJSON)
         routes.get("/api/v1/schedule", .manageSchedule, scheduleJSON)
@@ -46,12 +49,12 @@ struct PlanController {
         return calendar
     }
 
-    private func policy() async throws -> ClinicPolicy {
+    func policy() async throws -> ClinicPolicy {
         let clinicID = store.clinicID
         return try await store.database.read { db in try await PolicyRepository.current(clinicID: clinicID, on: db).policy }
     }
 
-    private func actor(_ context: AppRequestContext) -> PlanActor {
+    func actor(_ context: AppRequestContext) -> PlanActor {
         PlanActor(username: context.session!.user.username, role: context.session!.user.role)
     }
 
@@ -321,8 +324,9 @@ struct PlanController {
         let timeParts = (request.query("time") ?? "09:00").split(separator: ":").compactMap { Int($0) }
         let time = try TimeOfDay(hour: timeParts.first ?? 9, minute: timeParts.count > 1 ? timeParts[1] : 0)
         let calendar = calendar
+        let library = try SharedInstruments.library ?? InstrumentLibrary.bundled()
         // Issue #11: the booking page shows a patient's plan and bookings, so reading it is audited like the chart.
-        let (plan, patient, proposals, booked) = try await store.audited(
+        let (plan, patient, proposals, booked, asNeeded) = try await store.audited(
             context.auditContext, at: now, action: "plan.schedule.view", resourceType: "plan", resourceID: planID.rawValue, isRead: true
         ) { db in
             guard let stored = try await PlanRepository.find(id: planID, clinicID: clinicID, on: db) else {
@@ -338,16 +342,33 @@ struct PlanController {
             let nurses = try await BookingRepository.nurses(clinicID: clinicID, on: db)
             let availability = try await BookingRepository.availability(
                 around: from, hours: policy.schedule.openingHours, calendar: calendar, clinicID: clinicID, on: db)
-            let proposals = CourseProposal.propose(
-                plan: plan, startingFrom: calendar.startOfDay(for: from.addingTimeInterval(86_400)), preferredWeekdays: weekdays, time: time,
-                chairs: chairs, nurses: nurses, existing: existing.map(\.booking).filter(\.isActive), availability: availability,
-                isEligible: facts.isEligible, hasConsentForRoute: facts.hasConsentForRoute, escortRecorded: facts.escortRecorded,
-                policy: policy.schedule,
-                calendar: calendar)
+            // The induction course is proposed until the plan reaches maintenance; a maintenance patient is booked one session at a
+            // time (and an as-needed session from its own section), never a whole induction course by mistake.
+            let proposals =
+                plan.phase == .maintenance
+                ? []
+                : CourseProposal.propose(
+                    plan: plan, startingFrom: calendar.startOfDay(for: from.addingTimeInterval(86_400)), preferredWeekdays: weekdays, time: time,
+                    chairs: chairs, nurses: nurses, existing: existing.map(\.booking).filter(\.isActive), availability: availability,
+                    isEligible: facts.isEligible, hasConsentForRoute: facts.hasConsentForRoute, escortRecorded: facts.escortRecorded,
+                    policy: policy.schedule,
+                    calendar: calendar)
             let booked = try await BookingRepository.bookings(of: plan.patientID, clinicID: clinicID, on: db).filter {
                 $0.booking.planID == planID && $0.booking.isActive
             }
-            return Audited((plan, patient, proposals, booked), resourceID: planID.rawValue, patientID: plan.patientID.rawValue)
+            // DOMAIN.md §5.2: a proposed as-needed session is offered here with the earliest slot the rules allow.
+            let view = try await Self.loadAsNeeded(planID, library: library, clinicID: clinicID, on: db)
+            var asNeeded: (AsNeededView, ProposedSlot?)?
+            if case .proposed = view.assessment {
+                let slot = CourseProposal.propose(
+                    plan: plan, startingFrom: now.addingTimeInterval(3600), preferredWeekdays: Set(Weekday.allCases), time: time, chairs: chairs,
+                    nurses: nurses, existing: existing.map(\.booking).filter(\.isActive), availability: availability, isEligible: facts.isEligible,
+                    hasConsentForRoute: facts.hasConsentForRoute, escortRecorded: facts.escortRecorded, policy: policy.schedule, calendar: calendar,
+                    sessions: 1
+                ).first
+                asNeeded = (view, slot)
+            }
+            return Audited((plan, patient, proposals, booked, asNeeded), resourceID: planID.rawValue, patientID: plan.patientID.rawValue)
         }
         let names = ["", "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         return pages.render(
@@ -357,7 +378,8 @@ struct PlanController {
                 "template": plan.template.name, "induction": plan.inductionSessions, "bookedCount": booked.count,
                 "weekdays": (2...7).map { ["value": $0, "label": names[$0], "checked": weekdays.contains(Weekday(rawValue: $0)!)] as [String: Any] },
                 "time": String(format: "%02d:%02d", time.hour, time.minute),
-                "hasProposals": !proposals.isEmpty, "proposalCount": (proposals.map(\.sessionNumber).max() ?? 0) + 1,
+                "hasProposals": !proposals.isEmpty, "inMaintenance": plan.phase == .maintenance,
+                "proposalCount": (proposals.map(\.sessionNumber).max() ?? 0) + 1,
                 "proposals": proposals.map { p in
                     [
                         "number": p.sessionNumber, "when": pages.dateTime(p.slot.start), "chair": p.slot.chairID.rawValue,
@@ -371,8 +393,27 @@ struct PlanController {
                 },
                 "chairMinutes": plan.template.chairMinutes.value,
                 "error": request.query("error") as Any,
+                "asNeeded": asNeededValues(asNeeded) as Any,
             ],
             context: context)
+    }
+
+    /// The booking page's as-needed section (DOMAIN.md §5.2): the finding and the earliest slot the booking rules allow.
+    private func asNeededValues(_ asNeeded: (AsNeededView, ProposedSlot?)?) -> [String: Any]? {
+        guard let (view, slot) = asNeeded, let finding = view.assessment.finding else { return nil }
+        let now = dependencies.now()
+        var values: [String: Any] = [
+            "reason": AsNeededText.reason(finding, dateTime: pages.dateTime), "rule": AsNeededText.rule(view.rule),
+            "needsReview": AsNeededText.needsReview(view.rule),
+        ]
+        values["date"] = slot.map { day($0.slot.start) } ?? day(now.addingTimeInterval(86_400))
+        values["time"] = slot.map { clock($0.slot.start) } ?? "09:00"
+        values["chair"] = slot?.slot.chairID.rawValue ?? "chair-1"
+        values["nurse"] = slot?.slot.nurseID.rawValue ?? ""
+        values["when"] = slot.map { pages.dateTime($0.slot.start) } as Any
+        let warnings = slot?.warnings.map(\.message).joined(separator: "; ") ?? ""
+        values["warnings"] = warnings.isEmpty ? nil : warnings
+        return values
     }
 
     func day(_ date: Date) -> String {
@@ -394,8 +435,18 @@ struct PlanController {
     }
 
     /// Books every slot in one audited transaction: a course is booked whole or not at all, and a refusal is audited.
-    func book(_ planID: TreatmentPlanID, slots: [SlotInput], note: String?, context: AppRequestContext) async throws -> [StoredBooking] {
+    ///
+    /// `asNeeded` books the one session a loss of response proposes (DOMAIN.md §5.2) and marks it on the plan in the same
+    /// transaction; it is refused (field `asNeeded`) when no session is proposed now.
+    func book(_ planID: TreatmentPlanID, slots: [SlotInput], note: String?, asNeeded: Bool = false, context: AppRequestContext) async throws
+        -> [StoredBooking]
+    {
         guard !slots.isEmpty else { throw ValidationError(field: "date", message: "choose a date for the session") }
+        if asNeeded, slots.count != 1 {
+            throw ValidationError(field: "asNeeded", message: "an as-needed session is booked one at a time; got \(slots.count) slots")
+        }
+        let library = try SharedInstruments.library ?? InstrumentLibrary.bundled()
+        let who = actor(context)
         let bounds = SessionSlot.minutesRange
         for minutes in slots.compactMap(\.minutes) where !bounds.contains(minutes) {
             throw ValidationError(
@@ -414,6 +465,9 @@ struct PlanController {
             guard let plan = try await PlanRepository.find(id: planID, clinicID: clinicID, on: db)?.plan else {
                 throw StoreError.notFound(resource: "plan")
             }
+            // DOMAIN.md §5.2: an as-needed session is booked only while the plan's scores propose one.
+            let assessment = asNeeded ? try await AsNeededRepository.assess(plan, policy: policy, library: library, clinicID: clinicID, on: db) : nil
+            _ = try assessment?.proposedFinding()
             var done: [StoredBooking] = []
             var warnings: [String] = []
             for (input, start) in zip(slots, starts) {
@@ -428,9 +482,15 @@ struct PlanController {
                 done.append(booking)
                 warnings += problems.map(\.code.rawValue)
             }
+            if let assessment, let booking = done.first {
+                _ = try await PlanRepository.update(id: planID, baseVersion: nil, by: who.username, now: now, clinicID: clinicID, on: db) {
+                    try $0.recordAsNeededBooking(assessment, bookingID: booking.booking.id, by: who, at: now)
+                }
+            }
             return Audited(
                 done, resourceID: planID.rawValue, patientID: plan.patientID.rawValue,
-                detail: "sessions=\(done.count)" + (warnings.isEmpty ? "" : " warnings=\(warnings.joined(separator: ","))"))
+                detail: "sessions=\(done.count)" + (asNeeded ? " as_needed=true" : "")
+                    + (warnings.isEmpty ? "" : " warnings=\(warnings.joined(separator: ","))"))
         }
     }
 
@@ -447,9 +507,12 @@ struct PlanController {
                 nurse: form["nurse\(suffix)"] ?? "")
         }
         do {
-            _ = try await book(planID, slots: slots, note: form["note"], context: context)
+            _ = try await book(planID, slots: slots, note: form["note"], asNeeded: form["asNeeded"] == "on", context: context)
             return Pages.redirect("/plans/\(planID.rawValue)/schedule")
         } catch let refused as BookingRefused {
+            let message = refused.message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "refused"
+            return Pages.redirect("/plans/\(planID.rawValue)/schedule?error=\(message)")
+        } catch let refused as PlanError where refused.field == "asNeeded" {
             let message = refused.message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "refused"
             return Pages.redirect("/plans/\(planID.rawValue)/schedule?error=\(message)")
         }
@@ -626,8 +689,10 @@ struct PlanController {
         let nurse: String
         let route: String
         let status: String
+        /// Booked as the as-needed session a loss of response proposed (DOMAIN.md §5.2).
+        let asNeeded: Bool
 
-        init(_ b: StoredBooking) {
+        init(_ b: StoredBooking, asNeeded: Set<BookingID>) {
             id = b.booking.id.rawValue
             patientID = b.booking.patientID.rawValue
             planID = b.booking.planID.rawValue
@@ -637,6 +702,7 @@ struct PlanController {
             nurse = b.booking.slot.nurseID.rawValue
             route = b.booking.slot.route.rawValue
             status = b.booking.status.rawValue
+            self.asNeeded = asNeeded.contains(b.booking.id)
         }
     }
 
@@ -738,15 +804,16 @@ struct PlanController {
             let chair: String
             let nurse: String
             let note: String?
+            let asNeeded: Bool?
         }
         let object = try StrictJSON.object(context.body)
-        try StrictJSON.requireKnownKeys(object, allowed: ["date", "time", "minutes", "chair", "nurse", "note"])
+        try StrictJSON.requireKnownKeys(object, allowed: ["date", "time", "minutes", "chair", "nurse", "note", "asNeeded"])
         let input = try StrictJSON.decode(Input.self, from: object)
         let booked = try await book(
             TreatmentPlanID(try context.parameters.require("planID")),
             slots: [SlotInput(date: input.date, time: input.time, minutes: input.minutes, chair: input.chair, nurse: input.nurse)], note: input.note,
-            context: context)
-        return try jsonResponse(BookingDTO(booked[0]), status: .created)
+            asNeeded: input.asNeeded ?? false, context: context)
+        return try jsonResponse(BookingDTO(booked[0], asNeeded: input.asNeeded == true ? [booked[0].booking.id] : []), status: .created)
     }
 
     @Sendable func cancelJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -756,7 +823,7 @@ struct PlanController {
         let input = try StrictJSON.decode(Input.self, from: object)
         let updated = try await change(
             BookingID(try context.parameters.require("bookingID")), slot: nil, reason: input.reason, note: nil, context: context)
-        return try jsonResponse(BookingDTO(updated))
+        return try jsonResponse(BookingDTO(updated, asNeeded: try await asNeededBookings(of: [updated])))
     }
 
     @Sendable func scheduleJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -769,7 +836,8 @@ struct PlanController {
         let bookings = try await store.audited(
             context.auditContext, at: dependencies.now(), action: "schedule.view", resourceType: "schedule", isRead: true
         ) { db in Audited(try await BookingRepository.bookings(from: from, to: to, clinicID: clinicID, on: db), resourceID: "api") }
+        let marked = try await asNeededBookings(of: bookings)
         struct Page: Encodable { let bookings: [BookingDTO] }
-        return try jsonResponse(Page(bookings: bookings.map(BookingDTO.init)))
+        return try jsonResponse(Page(bookings: bookings.map { BookingDTO($0, asNeeded: marked) }))
     }
 }

@@ -67,9 +67,12 @@ struct SystemController {
         let clinicID = store.clinicID
         let actor = context.auditContext.actor
         let dueNow = dependencies.now()
+        let role = context.session!.user.role
+        let showsProposals = dependencies.matrix.allows(role, .readPatient)
+        let library = showsProposals ? (SharedInstruments.library ?? (try? InstrumentLibrary.bundled())) : nil
         // Issue #11: the dashboard shows patients' names, alerts and due questionnaires, so reading it is audited like a chart
         // view (one event naming the patients shown), in the same transaction as the reads.
-        let (patients, count, routed, due) = try await store.audited(
+        let (patients, count, routed, due, proposals) = try await store.audited(
             context.auditContext, at: dueNow, action: "dashboard.view", resourceType: "dashboard", isRead: true
         ) { db in
             let recent = try await AuditLog.events(AuditQuery(actor: actor, action: "patient.view", limit: 50), clinicID: clinicID, on: db)
@@ -81,16 +84,22 @@ struct SystemController {
             // everyone who reads charts sees the rest under "other open alerts" so nothing is hidden.
             let routed = try await MeasurementRepository.openAlertsRouted(limit: 100, clinicID: clinicID, on: db)
             let due = try await DueListRepository.due(now: dueNow, clinicID: clinicID, on: db)
+            // DOMAIN.md §5.2: maintenance patients whose primary score shows a loss of response, for staff who read charts.
+            var proposals: [OpenAsNeededProposal] = []
+            if let library {
+                let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
+                proposals = try await AsNeededRepository.openProposals(policy: policy, library: library, clinicID: clinicID, on: db)
+            }
             var shown: [String] = []
             for id in patients.map(\.id.rawValue) + routed.map(\.alert.patientID.rawValue) + due.map(\.patientID.rawValue)
+                + proposals.map(\.plan.patientID.rawValue)
             where !shown.contains(id) {
                 shown.append(id)
             }
             return Audited(
-                (patients, count, routed, due), resourceID: "-",
+                (patients, count, routed, due, proposals), resourceID: "-",
                 detail: "patients=\(shown.count)" + (shown.isEmpty ? "" : " ids=\(shown.prefix(60).joined(separator: ","))"))
         }
-        let role = context.session!.user.role
         let isMine: (RoutedAlert) -> Bool = { role != .prescriber || $0.prescriber == actor || $0.prescriber == nil }
         let mine = routed.filter(isMine)
         let others = routed.filter { !isMine($0) }
@@ -118,10 +127,22 @@ struct SystemController {
                     ] as [String: Any]
                 },
                 "hasOtherAlerts": !others.isEmpty, "otherAlerts": values(others), "otherCount": others.count,
+                "hasAsNeeded": !proposals.isEmpty, "canBook": dependencies.matrix.allows(role, .manageSchedule),
+                "asNeeded": asNeededValues(proposals),
                 "canCreate": dependencies.matrix.allows(context.session!.user.role, .createPatient),
             ],
             context: context
         )
+    }
+
+    /// The dashboard's as-needed list (DOMAIN.md §5.2): patient, plan and why.
+    private func asNeededValues(_ proposals: [OpenAsNeededProposal]) -> [[String: Any]] {
+        proposals.prefix(50).map { p in
+            [
+                "patientID": p.plan.patientID.rawValue, "patientName": p.patientName, "planID": p.plan.id.rawValue,
+                "template": p.plan.template.name, "reason": AsNeededText.reason(p.finding, dateTime: dependencies.pages.dateTime),
+            ]
+        }
     }
 
     @Sendable func staticFile(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -10,6 +10,10 @@ enum TreatmentSummary {
         let screening = t.screening
         let effective = screening?.effective
         let unresolved = Set(effective?.unresolved.map(\.ruleID) ?? [])
+        let asNeededBookings = t.plans.reduce(into: Set<BookingID>()) { $0.formUnion($1.plan.asNeededBookingIDs) }
+        let bookingStarts = Dictionary(
+            t.bookings.map { ($0.booking.id, (start: $0.booking.slot.start, isActive: $0.booking.isActive)) }, uniquingKeysWith: { first, _ in first }
+        )
         return [
             "intake": t.intake.map { ["version": $0.version, "at": pages.dateTime($0.recordedAt), "by": $0.recordedBy, "source": $0.source] } as Any,
             "screening": screening.map { s in
@@ -60,6 +64,14 @@ enum TreatmentSummary {
                     "bookable": plan.isSigned && !plan.phase.isTerminal && plan.phase != .paused,
                     "inInduction": plan.phase == .induction,
                     "reviewDone": plan.reviewAllowingMaintenance != nil,
+                    "note": plan.template.note.map { ["text": $0.value, "review": $0.provenance.needsReview] as [String: Any] } as Any,
+                    "asNeeded": asNeededValues(
+                        t.asNeeded[plan.id], plan: plan, rule: policy.lossOfResponse, bookingStarts: bookingStarts, role: role, matrix: matrix,
+                        pages: pages)
+                        as Any,
+                    "asNeededHistory": plan.asNeededDecisions.map {
+                        AsNeededText.decision($0, booking: $0.bookingID.flatMap { bookingStarts[$0] }, dateTime: pages.dateTime)
+                    },
                     "reviews": plan.inductionReviews.map { r in
                         "End-of-induction review (\(r.instrumentID.uppercased()) \(r.baseline.map(String.init) ?? "–") → "
                             + "\(r.latest.map(String.init) ?? "–"): \(r.outcome.rawValue.replacingOccurrences(of: "_", with: " "))) — "
@@ -73,6 +85,7 @@ enum TreatmentSummary {
                 [
                     "id": b.booking.id.rawValue, "when": pages.dateTime(b.booking.slot.start), "chair": b.booking.slot.chairID.rawValue,
                     "nurse": b.booking.slot.nurseID.rawValue, "status": b.booking.status.rawValue, "active": b.booking.isActive,
+                    "asNeeded": asNeededBookings.contains(b.booking.id),
                 ] as [String: Any]
             },
             "hasBookings": !t.bookings.isEmpty,
@@ -82,6 +95,31 @@ enum TreatmentSummary {
             "canConsent": matrix.allows(role, .recordConsent), "canPlan": matrix.allows(role, .managePlans),
             "canSchedule": matrix.allows(role, .manageSchedule), "patientID": patientID.rawValue,
         ]
+    }
+
+    /// The plan panel's loss-of-response box (DOMAIN.md §5.2): the proposal with its actions, what settled it, or (in
+    /// maintenance) why nothing is proposed; nil outside maintenance.
+    static func asNeededValues(
+        _ assessment: AsNeededAssessment?, plan: TreatmentPlan, rule: LossOfResponseRule, bookingStarts: [BookingID: (start: Date, isActive: Bool)],
+        role: Role,
+        matrix: AccessMatrix, pages: Pages
+    ) -> [String: Any]? {
+        guard let assessment, plan.phase == .maintenance else { return nil }
+        var values: [String: Any] = [
+            "status": assessment.status, "isProposed": assessment.status == "proposed", "rule": AsNeededText.rule(rule),
+            "needsReview": AsNeededText.needsReview(rule), "canDismiss": matrix.allows(role, .managePlans),
+            "canBook": matrix.allows(role, .manageSchedule), "planID": plan.id.rawValue,
+        ]
+        if let finding = assessment.finding {
+            values["reason"] = AsNeededText.reason(finding, dateTime: pages.dateTime)
+            values["scoreAt"] = Format.iso(finding.trigger.date)
+        }
+        if let decision = assessment.decision {
+            values["settled"] = AsNeededText.decision(
+                decision, booking: decision.bookingID.flatMap { bookingStarts[$0] }, dateTime: pages.dateTime)
+        }
+        if case .notProposed(let why) = assessment { values["quiet"] = why.explanation }
+        return values
     }
 
     /// The intake's medications, each with what the interaction table makes of it and the classes staff may set (issue #10).
