@@ -284,8 +284,13 @@ struct SessionController {
             let concentration = input.concentration_mg_per_ml.map { MilligramsPerMillilitre(Self.decimal($0)) }
             let infusion = input.infusion_min.map { Minutes(Self.decimal($0)) }
             let height = measurements.first { $0.kind == .height }.map { Centimetres(Self.decimal($0.value)) }
+            // The drug-library entry is the active plan's for this route (the Spravato MDSI template's 84 mg start, §4.4),
+            // else the route's default entry.
+            let plan = try await PlanRepository.plans(of: session.patientID, clinicID: clinicID, on: db).map(\.plan).first {
+                $0.route == session.route && [.induction, .maintenance].contains($0.phase)
+            }
             let request = DoseRequest(
-                route: session.route, dose: dose, weight: weights.first.map(weight), previousWeight: weights.dropFirst().first.map(weight),
+                route: session.route, entryID: plan?.template.drugLibraryEntryID, dose: dose, weight: weights.first.map(weight), previousWeight: weights.dropFirst().first.map(weight),
                 isWeightChangeConfirmed: input.weight_change_confirmed ?? false, height: height, sex: patient.demographics.sexAtBirth,
                 ageYears: patient.demographics.dateOfBirth.age(on: LocalDate(utcDayOf: now)), preparation: concentration.map { .concentration($0) },
                 infusionDuration: infusion, sessionID: session.id, priorDoses: prior, now: now, timeZone: timeZone)
