@@ -37,42 +37,6 @@ public struct TreatmentSession: Sendable, Equatable {
     public var isSigned: Bool { signedAt != nil }
 }
 
-/// What the nurse confirmed at the chair before dosing, with who confirmed it (issue #5 pre-dose checks).
-public struct PreDoseConfirmations: Codable, Sendable, Equatable {
-    public var identity: Bool
-    /// Current consent covering the session's route, as confirmed by the nurse (see ``SessionRepository/consentAndEligibility``).
-    public var consent: Bool
-    /// A current eligibility screen that cleared the patient, as confirmed by the nurse.
-    public var eligibility: Bool
-    public var fasting: Bool
-    public var escort: Bool
-    public var pregnancy: PregnancyStatus
-    /// New medications since the last session reviewed and interactions re-checked.
-    public var medicationsReviewed: Bool
-    public var questionnairesDone: Bool
-    public var questionnaireWaiver: String?
-    public var confirmedBy: String
-    public var confirmedAt: Date
-
-    /// Creates a confirmation record.
-    public init(
-        identity: Bool, consent: Bool, eligibility: Bool, fasting: Bool, escort: Bool, pregnancy: PregnancyStatus, medicationsReviewed: Bool,
-        questionnairesDone: Bool, questionnaireWaiver: String?, confirmedBy: String, confirmedAt: Date
-    ) {
-        self.identity = identity
-        self.consent = consent
-        self.eligibility = eligibility
-        self.fasting = fasting
-        self.escort = escort
-        self.pregnancy = pregnancy
-        self.medicationsReviewed = medicationsReviewed
-        self.questionnairesDone = questionnairesDone
-        self.questionnaireWaiver = questionnaireWaiver
-        self.confirmedBy = confirmedBy
-        self.confirmedAt = confirmedAt
-    }
-}
-
 /// A stored dose order with its independent double check.
 public struct StoredDoseOrder: Sendable, Equatable {
     public let id: String
@@ -145,6 +109,8 @@ public enum SessionEventKind {
     public static let amendment = "amendment"
     /// A documented pre-dose override (payload ``PreDoseOverride``).
     public static let preDoseOverride = "pre_dose_override"
+    /// A reading overdue on the monitoring schedule (payload ``NotePayload``; the alerts hang off it).
+    public static let monitoringOverdue = "monitoring_overdue"
 }
 
 /// A vitals event's payload.
@@ -328,7 +294,12 @@ public enum SessionRepository {
     }
 
     /// The session with its order, timeline, alerts and adverse events.
-    public static func load(id: String, clinicID: String, on db: any SQLDatabase) async throws -> SessionFile {
+    ///
+    /// `includePreDoseFacts: false` skips the patient's stored consent, screening and questionnaire safety alerts (three
+    /// reads), which only the pre-dose gate reads; ``loadPreDoseFacts(into:clinicID:now:on:)`` adds them later.
+    public static func load(
+        id: String, clinicID: String, now: Date = Date(), includePreDoseFacts: Bool = true, on db: any SQLDatabase
+    ) async throws -> SessionFile {
         let session = try await require(id: id, clinicID: clinicID, on: db)
         let order = try await currentOrder(session: id, on: db)
         let events = try await db.select().column("*").from("session_events").where("session_id", .equal, SQLBind(id))
@@ -344,10 +315,16 @@ public enum SessionRepository {
         let adverse = try await db.select().column("*").from("adverse_events").where("session_id", .equal, SQLBind(id)).orderBy("onset").all()
             .map(decodeAdverseEvent)
         var file = SessionFile(session: session, order: order, events: events, alerts: alerts, adverseEvents: adverse)
-        file.stored = try await storedFacts(patient: session.patientID, route: session.route, now: Date(), clinicID: clinicID, on: db)
+        if includePreDoseFacts { try await loadPreDoseFacts(into: &file, clinicID: clinicID, now: now, on: db) }
+        return file
+    }
+
+    /// Adds the patient's stored consent and screening and questionnaire safety alerts, which the pre-dose gate reads.
+    public static func loadPreDoseFacts(into file: inout SessionFile, clinicID: String, now: Date = Date(), on db: any SQLDatabase) async throws {
+        let session = file.session
+        file.stored = try await storedFacts(patient: session.patientID, route: session.route, now: now, clinicID: clinicID, on: db)
         file.patientAlerts = try await MeasurementRepository.alerts(
             patient: session.patientID, includeAcknowledged: true, limit: 100, clinicID: clinicID, on: db)
-        return file
     }
 
     /// Unacknowledged stop-dosing and emergency alerts of the clinic, oldest first, with the patient's name.
@@ -456,6 +433,17 @@ public enum SessionRepository {
         _ session: TreatmentSession, kind: String, payload: P, at occurredAt: Date, by actor: String, role: Role, recordedAt: Date? = nil,
         clinicID: String, on db: any SQLDatabase
     ) async throws -> String {
+        try await appendEvent(
+            session, kind: kind, payload: payload, at: occurredAt, by: actor, roleName: role.rawValue, recordedAt: recordedAt, clinicID: clinicID,
+            on: db)
+    }
+
+    /// Appends one timeline entry under a role name (`-` for the system's own entries, such as an overdue reading).
+    @discardableResult
+    static func appendEvent<P: Encodable>(
+        _ session: TreatmentSession, kind: String, payload: P, at occurredAt: Date, by actor: String, roleName: String, recordedAt: Date? = nil,
+        clinicID: String, on db: any SQLDatabase
+    ) async throws -> String {
         let id = newID()
         // Entries are numbered per session, so the timeline keeps the order they were written in even within one millisecond;
         // the number is taken in the INSERT itself (one round trip; the session row's compare-and-swap serialises writers).
@@ -463,7 +451,7 @@ public enum SessionRepository {
             """
             INSERT INTO session_events (id, clinic_id, session_id, patient_id, seq, kind, occurred_at, recorded_at, recorded_by, role, payload_json)
             SELECT \(bind: id), \(bind: clinicID), \(bind: session.id), \(bind: session.patientID.rawValue), COALESCE(MAX(seq), 0) + 1, \(bind: kind),
-                \(bind: Timestamps.ms(occurredAt)), \(bind: Timestamps.ms(recordedAt ?? occurredAt)), \(bind: actor), \(bind: role.rawValue),
+                \(bind: Timestamps.ms(occurredAt)), \(bind: Timestamps.ms(recordedAt ?? occurredAt)), \(bind: actor), \(bind: roleName),
                 \(bind: try json(payload))
             FROM session_events WHERE session_id = \(bind: session.id)
             """

@@ -58,4 +58,37 @@ struct EscalationTests {
             #expect(!(try await Self.banner(client, "/dashboard", token: doctor)).contains("escalation-banner"))
         }
     }
+
+    @Test("§6.2: a Spravato oximetry reading overdue raises a warning on the session once, on the timeline and audited; a reading clears it")
+    func overdueOximetryAlerts() async throws {
+        let clock = TestClock()
+        clock.advance(by: SessionTests.noonToday().timeIntervalSince(clock.now))
+        try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
+            let nurse = try await client.token("nurse.kim")
+            let doctor = try await client.token("dr.patel")
+            let patient = try await SessionTests.patient(store, "KC-000003")
+            try await SessionTests.reweigh(client, store, patient: patient, token: nurse)
+            let (_, created) = try await client.json(
+                .post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"intranasal-esketamine"}"#)
+            let id = try #require(created["id"] as? String)
+            let s = "/api/v1/sessions/\(id)"
+            try await PreDoseGateTests.readyForDosing(client, nurse: nurse, doctor: doctor, path: s, order: #"{"dose_mg":56}"#)
+            let (started, body) = try await PreDoseGateTests.startDosing(client, s, token: nurse)
+            #expect(started == .ok, "\(body)")
+            clock.advance(by: 10 * 60)
+            #expect(try await raiseOverdueReadingAlerts(store: store, now: clock.now).isEmpty, "nothing overdue at 10 min")
+            clock.advance(by: 30 * 60)
+            let raised = try await raiseOverdueReadingAlerts(store: store, now: clock.now)
+            #expect(raised.contains { $0.signal == "monitoring.oximetry" && $0.level == .warning }, "\(raised.map(\.signal))")
+            #expect(try await raiseOverdueReadingAlerts(store: store, now: clock.now).isEmpty, "raised once")
+            let (_, session) = try await client.json(.get, s, token: nurse)
+            let alerts = session["alerts"] as? [[String: Any]] ?? []
+            #expect(alerts.contains { ($0["threshold"] as? String ?? "").contains("pulse oximetry (SpO2) reading overdue") }, "\(alerts)")
+            let clinicID = store.clinicID
+            let events = try await store.database.read { db in
+                try await AuditLog.events(AuditQuery(action: "session.monitoring.overdue"), clinicID: clinicID, on: db)
+            }
+            #expect(events.count == 1 && events.first?.resourceID == id)
+        }
+    }
 }

@@ -14,11 +14,11 @@ struct PreDoseGateTests {
         #""identity":true,"consent":true,"eligibility":true,"fasting":true,"escort":true,"pregnancy":"not_applicable","medications_reviewed":true,"questionnaires_done":true"#
 
     /// Orders, verifies, ticks every check, records a normal pre-dose set and the ratings: only the gates under test remain.
-    static func readyForDosing(_ client: any TestClientProtocol, nurse: String, doctor: String, path s: String, pregnancy: String = "not_applicable")
-        async throws
-    {
-        var (status, body) = try await client.json(
-            .post, "\(s)/order", token: doctor, body: #"{"dose_mg_per_kg":0.5,"concentration_mg_per_ml":1,"infusion_min":40}"#)
+    static func readyForDosing(
+        _ client: any TestClientProtocol, nurse: String, doctor: String, path s: String, pregnancy: String = "not_applicable",
+        order: String = #"{"dose_mg_per_kg":0.5,"concentration_mg_per_ml":1,"infusion_min":40}"#
+    ) async throws {
+        var (status, body) = try await client.json(.post, "\(s)/order", token: doctor, body: order)
         #expect(status == .created, "\(body)")
         (status, _) = try await client.json(.post, "\(s)/order/verify", token: nurse)
         (status, body) = try await client.json(.get, s, token: nurse)

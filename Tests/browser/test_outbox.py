@@ -117,3 +117,67 @@ def test_booking_reminders_are_sent_by_smtp_and_failures_are_visible(tmp_path):
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
         smtp.shutdown()
+
+
+def _start(args, env):
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    line = process.stdout.readline()
+    match = re.search(r"(http://\S+)", line)
+    assert match, f"server did not start: {line!r}"
+    return process, match.group(1)
+
+
+def test_two_servers_on_one_postgresql_deliver_each_reminder_once():
+    """Issue #11: two `ketacare serve` instances on one PostgreSQL each run the delivery loop; every reminder due is sent
+    exactly once (claims use FOR UPDATE SKIP LOCKED). An SQLite file is served by one process only, so this runs on
+    PostgreSQL."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        import pytest
+        pytest.skip("two servers share a database only on PostgreSQL")
+    admin_url, _, _ = url.rpartition("/")
+    name = f"ketacare_outbox_{os.getpid()}"
+    subprocess.run(["psql", "-q", f"{admin_url}/postgres", "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}"],
+                   check=True, capture_output=True)
+    database = f"{admin_url}/{name}"
+    smtp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SMTPHandler)
+    smtp.mail = []
+    threading.Thread(target=smtp.serve_forever, daemon=True).start()
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": database, "KETACARE_SMTP_HOST": "127.0.0.1", "KETACARE_SMTP_PORT": str(smtp.server_address[1]),
+                "KETACARE_SMTP_FROM": "clinic@example.org", "KETACARE_OUTBOX_INTERVAL_SECONDS": "0.2"})
+    servers = []
+    try:
+        servers.append(_start([str(SERVER_BIN), "serve", "--demo", "--port", "0"], env))
+        servers.append(_start([str(SERVER_BIN), "serve", "--port", "0"], env))
+        count = 60
+        now_ms = int(time.time() * 1000)
+        rows = ",".join(
+            f"('two-servers-{i}', (SELECT id FROM clinics LIMIT 1), NULL, 'appointment-reminder', 'email', 'two-servers-{i}@example.org', "
+            f"'Reminder {i}', 'See you soon', {now_ms - i}, 'pending', 0, {now_ms - i}, {now_ms})"
+            for i in range(count))
+        subprocess.run(["psql", "-q", database, "-c",
+                        "INSERT INTO outbox (id, clinic_id, patient_id, kind, channel, recipient, subject, body, due_at, status, attempts, "
+                        f"next_attempt_at, created_at) VALUES {rows}"], check=True, capture_output=True)
+        def ours():
+            return [m["to"] for m in list(smtp.mail) if m["to"] and m["to"].startswith("two-servers-")]
+        deadline = time.monotonic() + 30
+        while len(ours()) < count and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.0)  # a duplicate would arrive after the last first delivery
+        delivered = ours()
+        assert len(set(delivered)) == count, f"{count - len(set(delivered))} reminders were not delivered"
+        assert len(delivered) == count, f"{len(delivered) - count} reminders were delivered twice"
+        status = subprocess.run(["psql", "-qtA", database, "-c", "SELECT status, count(*) FROM outbox WHERE id LIKE 'two-servers-%' GROUP BY status"],
+                                check=True, capture_output=True, text=True).stdout.split()
+        assert status == [f"sent|{count}"], status
+    finally:
+        for process, _ in servers:
+            process.send_signal(signal.SIGTERM)
+        for process, _ in servers:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        smtp.shutdown()
+        subprocess.run(["psql", "-q", f"{admin_url}/postgres", "-c", f"DROP DATABASE IF EXISTS {name}"], capture_output=True)

@@ -151,7 +151,7 @@ extension SessionController {
             values["checks"] = checks
         }
         if s.dosingStart == nil && !s.state.isTerminal {
-            let unmet = Self.preDoseChecks(file, now: now).unmetItems(route: s.route, now: now, policy: policy.sessions)
+            let unmet = file.preDoseChecks(now: now).unmetItems(route: s.route, now: now, policy: policy.sessions)
             values["pre_dose_unmet"] = unmet.map { ["item": $0.item.rawValue, "label": Self.itemLabel($0.item), "reason": $0.reason] }
             values["has_pre_dose_unmet"] = !unmet.isEmpty
         }

@@ -177,30 +177,64 @@ struct SessionController {
 
     static func refuse(_ field: String, _ message: String) -> SessionError { SessionError(.inconsistent, field: field, message: message) }
 
-    static func requireUnlocked(_ session: TreatmentSession) throws {
-        if session.isSigned { throw refuse("session", "the session is signed and locked; add an amendment instead") }
-    }
-
     static func requireVersion(_ session: TreatmentSession, _ base: Int) throws {
         guard session.version == base else {
             throw StoreError.versionConflict(changedBy: session.updatedBy, changedAt: session.updatedAt, currentVersion: session.version)
         }
     }
 
-    /// Runs `body` on the session in one audited transaction; the session is loaded first and must not be locked.
-    func mutate<T: Sendable>(
-        _ id: String, action: String, context: AppRequestContext, allowLocked: Bool = false,
-        _ body: @escaping @Sendable (TreatmentSession, ClinicPolicy, Date, any SQLDatabase) async throws -> (T, String)
-    ) async throws -> T {
+    /// The signed-in account as the session's rules see it (the medical-director authority is the account's, issue #10).
+    func actor(_ context: AppRequestContext) -> SessionActor {
+        SessionActor(
+            username: context.auditContext.actor, role: context.session?.user.role ?? .nurse,
+            isMedicalDirector: context.session?.user.isMedicalDirector ?? false)
+    }
+
+    /// What a command produced: the effects the machine decided, what storing them produced, and the record after it.
+    struct Outcome: Sendable {
+        let effects: [SessionEffect]
+        let commit: SessionCommit
+        let record: SessionRecord
+        let file: SessionFile
+    }
+
+    /// Runs one command on the session in one audited transaction: load the file → the domain's ``SessionMachine`` decides →
+    /// store its effects with a version compare-and-swap → `after` (the ledger's administration entry) on the same transaction.
+    ///
+    /// `make` turns the request into the command (reading what else it needs, such as the dose calculation's inputs).
+    func run(
+        _ id: String, action: String, context: AppRequestContext, version: Int? = nil, alertID: String? = nil,
+        detail: @escaping @Sendable (Outcome) -> String,
+        after: (@Sendable (Outcome, Date, any SQLDatabase) async throws -> Void)? = nil,
+        _ make: @escaping @Sendable (SessionFile, ClinicPolicy, Date, any SQLDatabase) async throws -> (SessionCommand, DoseOrderDraft?)
+    ) async throws -> Outcome {
         let clinicID = store.clinicID
         let now = dependencies.now()
+        let actor = actor(context)
         return try await store.audited(context.auditContext, at: now, action: action, resourceType: "session", resourceID: id) { db in
-            let session = try await SessionRepository.require(id: id, clinicID: clinicID, on: db)
-            if !allowLocked { try Self.requireUnlocked(session) }
+            var file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+            // A signed record refuses every command but an amendment before any version question.
+            if !file.session.isSigned, let version { try Self.requireVersion(file.session, version) }
             let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
-            let (value, detail) = try await body(session, policy, now, db)
-            return Audited(value, resourceID: id, patientID: session.patientID.rawValue, detail: detail)
+            let (command, draft) = try await make(file, policy, now, db)
+            if command.readsPreDoseRecord { try await SessionRepository.loadPreDoseFacts(into: &file, clinicID: clinicID, on: db) }
+            var machine = SessionMachine(record: file.record(now: now), policy: policy.sessions)
+            let effects = try machine.handle(command, by: actor, at: now)
+            let commit = try await SessionRepository.commit(
+                effects, record: machine.record, session: file.session, actor: actor, now: now, orderDraft: draft, alertID: alertID,
+                clinicID: clinicID, on: db)
+            let outcome = Outcome(effects: effects, commit: commit, record: machine.record, file: file)
+            try await after?(outcome, now, db)
+            return Audited(outcome, resourceID: id, patientID: file.session.patientID.rawValue, detail: detail(outcome))
         }
+    }
+
+    /// Runs a command that needs nothing but the request.
+    func run(
+        _ id: String, action: String, context: AppRequestContext, version: Int? = nil, alertID: String? = nil, _ command: SessionCommand,
+        detail: @escaping @Sendable (Outcome) -> String
+    ) async throws -> Outcome {
+        try await run(id, action: action, context: context, version: version, alertID: alertID, detail: detail) { _, _, _, _ in (command, nil) }
     }
 
     // MARK: - Operations
@@ -224,11 +258,13 @@ struct SessionController {
 
     func placeOrder(_ id: String, _ input: OrderInput, context: AppRequestContext) async throws -> StoredDoseOrder {
         try Self.checkBounds(input)
-        let who = clinician(context)
         let clinicID = store.clinicID
         let timeZone = dependencies.timeZone
-        return try await mutate(id, action: "session.order", context: context) { session, policy, now, db in
-            guard session.state == .checkedIn || session.state == .preDoseChecks else {
+        let outcome = try await run(id, action: "session.order", context: context, detail: { "limit=\($0.commit.order?.limitStatus ?? "-")" }) {
+            file, policy, now, db in
+            let session = file.session
+            // The state is the machine's rule; asking first spares the calculation's reads for a session already dosing.
+            guard file.record(now: now).isBeforeDosing || session.isSigned else {
                 throw Self.refuse("state", "a dose can be ordered only before dosing; the session is \(session.state.name)")
             }
             let patient = try await PatientRepository.require(id: session.patientID, clinicID: clinicID, on: db)
@@ -236,7 +272,7 @@ struct SessionController {
             let weights = measurements.filter { $0.kind == .weight }
             func weight(_ m: BodyMeasurement) -> WeightMeasurement {
                 // Weights are recorded per day: the measurement counts from the start of that day (UTC, as recorded).
-                WeightMeasurement(Kilograms(Self.decimal(m.value)), measuredAt: m.measuredOn.startOfDay(in: TimeZone(identifier: "UTC")!))
+                WeightMeasurement(Kilograms(Self.decimal(m.value)), measuredAt: m.measuredOn.startOfDay(in: .gmt))
             }
             let dose: OrderedDose
             switch (input.dose_mg_per_kg, input.dose_mg) {
@@ -254,77 +290,29 @@ struct SessionController {
                 ageYears: patient.demographics.dateOfBirth.age(on: LocalDate(utcDayOf: now)), preparation: concentration.map { .concentration($0) },
                 infusionDuration: infusion, sessionID: session.id, priorDoses: prior, now: now, timeZone: timeZone)
             let calculation = try DoseCalculator.calculate(request, policy: policy.dosing)
-            let reason = input.override_reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-            switch calculation.check {
-            case .hard(let limit):
-                throw SessionError(.outOfRange, field: dose.field, message: "blocked by a hard limit: \(limit.message)")
-            case .soft(let limit) where reason?.isEmpty ?? true:
-                throw SessionError(
-                    .missing, field: "override_reason", message: "beyond a soft limit (\(limit.message)): give a reason to override it")
-            default: break
-            }
-            let report = DoseReport(calculation, rounding: policy.dosing.rounding)
-            let order = try await SessionRepository.insertOrder(
-                calculation, report: report, session: session, preparation: concentration, infusion: infusion,
-                overrideReason: calculation.check.requiresOverrideReason ? reason : nil, by: who.username, now: now, clinicID: clinicID, on: db)
-            var updated = session
-            updated.weightKg = order.weightKg
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.order, payload: NotePayload(note: report.summary, doseMg: order.doseMg, reason: order.overrideReason),
-                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            try await SessionRepository.save(updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (order, "limit=\(order.limitStatus)")
+            let draft = DoseOrderDraft(
+                calculation: calculation, report: DoseReport(calculation, rounding: policy.dosing.rounding), preparation: concentration,
+                infusion: infusion)
+            return (.order(check: calculation.check, doseField: dose.field, overrideReason: input.override_reason), draft)
         }
+        guard let order = outcome.commit.order else { throw StoreError.notFound(resource: "dose order") }
+        return order
     }
 
     func verifyOrder(_ id: String, context: AppRequestContext) async throws -> StoredDoseOrder {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.order.verify", context: context) { session, policy, now, db in
-            guard let order = try await SessionRepository.currentOrder(session: session.id, on: db) else {
-                throw Self.refuse("order", "there is no dose order to verify")
-            }
-            guard !order.isVerified else { throw Self.refuse("order", "the order was already verified by \(order.verifiedBy ?? "someone")") }
-            guard session.dosingStart == nil else { throw Self.refuse("state", "the order is verified before dosing starts") }
-            // DOMAIN.md §4.8 independent double check: a second clinician, never the one who ordered.
-            guard order.orderedBy != who.username else {
-                throw Self.refuse("verified_by", "the clinician who ordered the dose cannot verify it; a second nurse or prescriber must")
-            }
-            guard policy.sessions.preDose.verifierRoles.value.contains(who.role) else {
-                throw SessionError(.roleNotAllowed, field: "role", message: "\(who.role.rawValue) may not verify dose orders")
-            }
-            let verified = try await SessionRepository.verifyOrder(order, by: who.username, role: who.role, now: now, on: db)
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.verification, payload: NotePayload(note: "dose order verified (independent double check)"),
-                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (verified, "verified")
-        }
+        let outcome = try await run(id, action: "session.order.verify", context: context, .verifyOrder) { _ in "verified" }
+        guard let order = outcome.commit.order else { throw StoreError.notFound(resource: "dose order") }
+        return order
     }
 
     /// Withdraws the current order before dosing starts, with a reason, so the prescriber can order again; the withdrawn
     /// order stays on record and on the timeline. A verified order can be withdrawn too (the new one needs its own check).
     func withdrawOrder(_ id: String, reason: String?, context: AppRequestContext) async throws -> StoredDoseOrder {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.order.withdraw", context: context) { session, _, now, db in
-            guard let order = try await SessionRepository.currentOrder(session: session.id, on: db) else {
-                throw Self.refuse("order", "there is no current dose order to withdraw")
-            }
-            guard session.dosingStart == nil, session.state == .checkedIn || session.state == .preDoseChecks else {
-                throw Self.refuse("state", "an order can be withdrawn only before dosing starts; the session is \(session.state.name)")
-            }
-            let why = (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !why.isEmpty, why.count <= 500 else {
-                throw SessionError(.missing, field: "reason", message: "reason is required (1–500 characters): why the order is withdrawn")
-            }
-            try await SessionRepository.withdrawOrder(order, reason: why, by: who.username, now: now, on: db)
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.order, payload: NotePayload(note: "dose order withdrawn (\(order.doseMg) mg)", reason: why),
-                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (order, "withdrawn")
+        let outcome = try await run(id, action: "session.order.withdraw", context: context, .withdrawOrder(reason: reason ?? "")) { _ in
+            "withdrawn"
         }
+        guard let order = outcome.commit.order else { throw StoreError.notFound(resource: "dose order") }
+        return order
     }
 
     struct PreDoseOverrideInput: Decodable, Sendable {
@@ -334,80 +322,47 @@ struct SessionController {
     }
 
     /// Documents a decision to dose despite a pre-dose finding (issue #10). The authority is the account's: a prescriber for
-    /// a BP caution or hold; the medical-director attribute, read here from the signed-in account, for a BP block, pregnancy,
-    /// a C-SSRS high result and records held on paper. The gate itself decides whether the override is enough.
+    /// a BP caution or hold; the medical-director attribute, read from the signed-in account, for a BP block, pregnancy, a
+    /// C-SSRS high result and records held on paper. The machine refuses an override without that authority; the refusal is
+    /// answered 403 and audited as denied. The pre-dose gate itself decides whether the override is enough.
     func overridePreDose(_ id: String, _ input: PreDoseOverrideInput, context: AppRequestContext) async throws -> PreDoseOverride {
         guard let item = PreDoseOverrideItem(rawValue: input.item) else {
             throw SessionError(
                 .outOfRange, field: "item", message: "item must be one of \(PreDoseOverrideItem.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (3...1000).contains(reason.count) else {
-            throw SessionError(
-                .missing, field: "reason",
-                message: item == .records
-                    ? "reason is required: name the paper record (what, signed when, filed where)" : "reason is required (3–1000 characters)")
-        }
-        guard let user = context.session?.user else { throw APIError.forbidden(.overridePreDose) }
-        if item.needsMedicalDirector, !user.isMedicalDirector {
+        guard context.session?.user != nil else { throw APIError.forbidden(.overridePreDose) }
+        do {
+            let outcome = try await run(id, action: "session.pre_dose_override", context: context, .overridePreDose(item: item, reason: input.reason))
+            {
+                $0.effects.contains { if case .preDoseOverride(let o) = $0 { o.isMedicalDirector } else { false } }
+                    ? "item=\(item.rawValue) medical_director=true" : "item=\(item.rawValue) medical_director=false"
+            }
+            for case .preDoseOverride(let override) in outcome.effects { return override }
+            throw StoreError.notFound(resource: "pre-dose override")
+        } catch let error as SessionError where error.kind == .roleNotAllowed && error.field == "item" {
             try? await store.recordEvent(
                 context.auditContext, at: dependencies.now(), action: "session.pre_dose_override", resourceType: "session", resourceID: id,
                 outcome: .denied, detail: "item=\(item.rawValue) no medical-director authority")
-            throw APIError(
-                .forbidden, code: "authority",
-                message: "overriding \(item.rawValue) needs the medical-director authority, which \(user.username)'s account does not hold",
-                field: "item")
-        }
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.pre_dose_override", context: context) { session, _, now, db in
-            guard session.dosingStart == nil, session.state == .checkedIn || session.state == .preDoseChecks else {
-                throw Self.refuse("state", "pre-dose findings can be overridden only before dosing starts; the session is \(session.state.name)")
-            }
-            let override = PreDoseOverride(
-                item: item, by: user.username, role: user.role, isMedicalDirector: user.isMedicalDirector, reason: reason, at: now)
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.preDoseOverride, payload: override, at: now, by: user.username, role: user.role, clinicID: clinicID,
-                on: db)
-            try await SessionRepository.save(session, baseVersion: session.version, by: user.username, now: now, clinicID: clinicID, on: db)
-            return (override, "item=\(item.rawValue) medical_director=\(user.isMedicalDirector)")
+            throw APIError(.forbidden, code: "authority", message: error.message, field: "item")
         }
     }
 
     func confirmChecks(_ id: String, _ input: ChecksInput, context: AppRequestContext) async throws -> TreatmentSession {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.checks", context: context) { session, policy, now, db in
-            try Self.requireVersion(session, input.version)
-            var updated = session
-            if session.state == .checkedIn {
-                let step = try session.state.transition(to: .preDoseChecks, by: who.username, role: who.role, at: now, policy: policy.sessions)
-                updated.state = .preDoseChecks
-                try await SessionRepository.appendEvent(
-                    session, kind: SessionEventKind.transition, payload: step, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
+        let pregnancy = try input.pregnancy.map { text -> PregnancyStatus in
+            guard let status = PregnancyStatus(rawValue: text) else {
+                throw SessionError(.outOfRange, field: "pregnancy", message: "pregnancy must be not_applicable, not_pregnant, pregnant or unknown")
             }
-            guard updated.state == .preDoseChecks else {
-                throw Self.refuse("state", "pre-dose checks are confirmed before dosing; the session is \(session.state.name)")
-            }
-            let pregnancy = try input.pregnancy.map { text -> PregnancyStatus in
-                guard let status = PregnancyStatus(rawValue: text) else {
-                    throw SessionError(
-                        .outOfRange, field: "pregnancy", message: "pregnancy must be not_applicable, not_pregnant, pregnant or unknown")
-                }
-                return status
-            }
-            let confirmations = PreDoseConfirmations(
-                identity: input.identity ?? false, consent: input.consent ?? false, eligibility: input.eligibility ?? false,
-                fasting: input.fasting ?? false, escort: input.escort ?? false, pregnancy: pregnancy ?? .unknown,
-                medicationsReviewed: input.medications_reviewed ?? false, questionnairesDone: input.questionnaires_done ?? false,
-                questionnaireWaiver: input.questionnaire_waiver.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 },
-                confirmedBy: who.username, confirmedAt: now)
-            updated.checks = confirmations
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.checks, payload: confirmations, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            let saved = try await SessionRepository.save(
-                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (saved, "checks")
+            return status
         }
+        let confirmations = PreDoseConfirmations(
+            identity: input.identity ?? false, consent: input.consent ?? false, eligibility: input.eligibility ?? false,
+            fasting: input.fasting ?? false, escort: input.escort ?? false, pregnancy: pregnancy ?? .unknown,
+            medicationsReviewed: input.medications_reviewed ?? false, questionnairesDone: input.questionnaires_done ?? false,
+            questionnaireWaiver: input.questionnaire_waiver.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 },
+            confirmedBy: "", confirmedAt: .distantPast)
+        return try await run(id, action: "session.checks", context: context, version: input.version, .confirmChecks(confirmations)) { _ in
+            "checks"
+        }.commit.session
     }
 
     struct VitalsResult: Sendable {
@@ -418,118 +373,69 @@ struct SessionController {
     }
 
     func recordVitals(_ id: String, _ input: VitalsInput, context: AppRequestContext) async throws -> VitalsResult {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.vitals", context: context) { session, policy, now, db in
-            let vitals = try VitalSigns(
-                systolic: input.systolic, diastolic: input.diastolic, heartRate: input.heart_rate, spo2: input.spo2,
-                respiratoryRate: input.respiratory_rate, temperatureCelsius: input.temperature.map { Self.decimal($0) }
-            ).validated(policy.sessions.plausibility)
-            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
-            var updated = session
-            let isPreDose = session.state == .checkedIn || session.state == .preDoseChecks
-            let phase = isPreDose ? "pre_dose" : "in_session"
-            let eventID = try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.vitals,
-                payload: VitalsPayload(vitals: vitals, phase: phase, onSupplementalOxygen: input.on_oxygen ?? false), at: now, by: who.username,
-                role: who.role, clinicID: clinicID, on: db)
-            var alerts: [StoredSessionAlert] = []
-            if isPreDose {
-                // The latest pre-dose set is the baseline (a re-take after rest replaces it); the pre-dose gate judges it (DOMAIN.md §3.5).
-                updated.baselineVitals = vitals
-                updated.baselineVitalsAt = now
-            } else {
-                let raised = vitals.alerts(policy.sessions.alerts, baseline: session.baselineVitals)
-                alerts = try await SessionRepository.insertAlerts(raised, session: session, eventID: eventID, now: now, clinicID: clinicID, on: db)
-            }
-            let saved = try await SessionRepository.save(
-                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (VitalsResult(eventID: eventID, phase: phase, alerts: alerts, version: saved.version), "phase=\(phase) alerts=\(alerts.count)")
+        let vitals = VitalSigns(
+            systolic: input.systolic, diastolic: input.diastolic, heartRate: input.heart_rate, spo2: input.spo2,
+            respiratoryRate: input.respiratory_rate, temperatureCelsius: input.temperature.map { Self.decimal($0) })
+        let outcome = try await run(
+            id, action: "session.vitals", context: context, .recordVitals(vitals, onSupplementalOxygen: input.on_oxygen ?? false)
+        ) {
+            "phase=\($0.phase) alerts=\($0.commit.alerts.count)"
         }
+        return VitalsResult(
+            eventID: outcome.commit.eventIDs.first ?? "", phase: outcome.phase, alerts: outcome.commit.alerts, version: outcome.commit.session.version
+        )
     }
 
     func acknowledgeAlert(_ id: String, alertID: String, actionTaken: String, context: AppRequestContext) async throws -> StoredSessionAlert {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.alert.acknowledge", context: context) { session, _, now, db in
-            let alert = try await SessionRepository.acknowledgeAlert(
-                id: alertID, session: session, actionTaken: actionTaken, by: who.username, now: now, clinicID: clinicID, on: db)
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.alertAcknowledged,
-                payload: NotePayload(note: "\(alert.threshold) acknowledged", reason: alert.actionTaken), at: now, by: who.username, role: who.role,
-                clinicID: clinicID, on: db)
-            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (alert, "alert=\(alert.key)")
-        }
+        let outcome = try await run(
+            id, action: "session.alert.acknowledge", context: context, alertID: alertID, .acknowledgeAlert(actionTaken: actionTaken)
+        ) { "alert=\($0.commit.acknowledged?.key ?? "-")" }
+        guard let alert = outcome.commit.acknowledged else { throw StoreError.notFound(resource: "alert") }
+        return alert
     }
 
     func recordAssessment(_ id: String, instrument: String, score: Int?, context: AppRequestContext) async throws -> [StoredSessionAlert] {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.assessment", context: context) { session, policy, now, db in
-            guard let score else { throw SessionError(.missing, field: "score", message: "score is required") }
-            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
-            let isPreDose = session.state == .checkedIn || session.state == .preDoseChecks
-            var updated = session
-            let alert: SessionAlert?
-            switch instrument.lowercased() {
-            case "moaas", "moaa/s":
-                alert = try policy.sessions.assessments.moaasAlert(score)
-                if isPreDose { updated.preDoseMOAAS = score }
-            case "cadss":
-                let base = session.preDoseCADSS ?? (isPreDose ? score : 0)
-                alert = try policy.sessions.assessments.cadssAlert(total: score, preDose: base)
-                if isPreDose { updated.preDoseCADSS = score }
-            default:
-                throw SessionError(.outOfRange, field: "instrument", message: "instrument must be moaas or cadss")
-            }
-            let name = instrument.lowercased() == "cadss" ? "cadss" : "moaas"
-            let phase = isPreDose ? "pre_dose" : "in_session"
-            let eventID = try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.assessment, payload: AssessmentPayload(instrument: name, score: score, phase: phase), at: now,
-                by: who.username, role: who.role, clinicID: clinicID, on: db)
-            let stored = try await SessionRepository.insertAlerts(
-                isPreDose ? [] : alert.map { [$0] } ?? [], session: session, eventID: eventID, now: now, clinicID: clinicID, on: db)
-            try await SessionRepository.save(updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (stored, "instrument=\(name)")
+        guard let score else { throw SessionError(.missing, field: "score", message: "score is required") }
+        guard let scale = SessionInstrument(spelling: instrument) else {
+            throw SessionError(.outOfRange, field: "instrument", message: "instrument must be moaas or cadss")
         }
+        return try await run(id, action: "session.assessment", context: context, .rate(scale, score: score)) { _ in
+            "instrument=\(scale.rawValue)"
+        }.commit.alerts
     }
 
     func recordAdverseEvent(_ id: String, _ input: AdverseEventInput, context: AppRequestContext) async throws -> StoredAdverseEvent {
         let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.adverse_event", context: context) { session, policy, now, db in
-            func parse<E: RawRepresentable & CaseIterable>(_ text: String?, _ field: String, default value: E) throws -> E
-            where E.RawValue == String {
-                guard let text, !text.isEmpty else { return value }
-                guard let parsed = E(rawValue: text) else {
-                    let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw SessionError(.outOfRange, field: field, message: "\(field) must be one of \(allowed)")
-                }
-                return parsed
+        func parse<E: RawRepresentable & CaseIterable>(_ text: String?, _ field: String, default value: E) throws -> E where E.RawValue == String {
+            guard let text, !text.isEmpty else { return value }
+            guard let parsed = E(rawValue: text) else {
+                let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
+                throw SessionError(.outOfRange, field: field, message: "\(field) must be one of \(allowed)")
             }
-            var seriousness = Set<SeriousnessCriterion>()
-            for (index, text) in (input.seriousness ?? []).enumerated() {
-                seriousness.insert(try parse(text, "seriousness[\(index)]", default: SeriousnessCriterion.importantMedicalEvent))
-            }
-            let event = try AdverseEvent(
-                term: input.term, onset: now, grade: try CTCAEGrade(input.grade), seriousness: seriousness,
-                relatedness: try parse(input.relatedness, "relatedness", default: Relatedness.possible), isExpected: input.expected ?? true,
-                action: try parse(input.action, "action", default: AdverseEventAction.none),
-                treatment: input.treatment.flatMap { $0.isEmpty ? nil : $0 }, outcome: try parse(input.outcome, "outcome", default: .ongoing),
-                reporter: who.username)
-            let obligations = event.reportingObligations(
-                product: session.route.product, setting: .outpatient, underIND: false, sessionDate: session.dosingStart ?? session.createdAt,
-                awareAt: now, rules: policy.sessions.reporting)
-            let stored = try await SessionRepository.insertAdverseEvent(
-                event, obligations: obligations, session: session, now: now, clinicID: clinicID, on: db)
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.adverseEvent,
-                payload: NotePayload(note: "adverse event: \(event.term), CTCAE grade \(event.grade.value)\(event.isSerious ? ", serious" : "")"),
-                at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            try await SessionRepository.save(session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (stored, "grade=\(event.grade.value) serious=\(event.isSerious)")
+            return parsed
         }
+        var criteria = Set<SeriousnessCriterion>()
+        for (index, text) in (input.seriousness ?? []).enumerated() {
+            criteria.insert(try parse(text, "seriousness[\(index)]", default: SeriousnessCriterion.importantMedicalEvent))
+        }
+        let seriousness = criteria
+        let relatedness = try parse(input.relatedness, "relatedness", default: Relatedness.possible)
+        let action = try parse(input.action, "action", default: AdverseEventAction.none)
+        let outcomeValue = try parse(input.outcome, "outcome", default: AdverseEventOutcome.ongoing)
+        let grade = try CTCAEGrade(input.grade)
+        let outcome = try await run(
+            id, action: "session.adverse_event", context: context,
+            detail: { outcome in
+                outcome.commit.adverseEvent.map { "grade=\($0.event.grade.value) serious=\($0.event.isSerious)" } ?? "-"
+            }
+        ) { _, _, now, _ in
+            let event = try AdverseEvent(
+                term: input.term, onset: now, grade: grade, seriousness: seriousness, relatedness: relatedness, isExpected: input.expected ?? true,
+                action: action, treatment: input.treatment.flatMap { $0.isEmpty ? nil : $0 }, outcome: outcomeValue, reporter: who.username)
+            return (.recordAdverseEvent(event), nil)
+        }
+        guard let stored = outcome.commit.adverseEvent else { throw StoreError.notFound(resource: "adverse event") }
+        return stored
     }
 
     struct SideEffectsResult: Sendable {
@@ -543,23 +449,14 @@ struct SessionController {
     /// Records a side-effect check; ticked items that carry an alert level raise session alerts (DOMAIN.md §6.5: vomiting, crisis
     /// symptoms, emergence reactions), open until acknowledged like any other.
     func recordSideEffects(_ id: String, _ input: SideEffectsInput, context: AppRequestContext) async throws -> SideEffectsResult {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.side_effects", context: context) { session, policy, now, db in
-            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
-            let items = policy.sessions.sideEffects
-            let check = try items.check(ticked: input.side_effects, severities: input.severities ?? [:], note: input.note)
-            let raised = try items.alerts(forTicked: check.ticked.map(\.code))
-            let eventID = try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.sideEffects, payload: check, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            let alerts = try await SessionRepository.insertAlerts(raised, session: session, eventID: eventID, now: now, clinicID: clinicID, on: db)
-            let saved = try await SessionRepository.save(
-                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (
-                SideEffectsResult(eventID: eventID, check: check, alerts: alerts, recordedAt: now, version: saved.version),
-                "side_effects=\(check.ticked.count) alerts=\(alerts.count)"
-            )
+        let command = SessionCommand.recordSideEffects(ticked: input.side_effects, severities: input.severities ?? [:], note: input.note)
+        let outcome = try await run(id, action: "session.side_effects", context: context, command) {
+            "side_effects=\($0.sideEffects?.ticked.count ?? 0) alerts=\($0.commit.alerts.count)"
         }
+        guard let check = outcome.sideEffects else { throw StoreError.notFound(resource: "side-effect check") }
+        return SideEffectsResult(
+            eventID: outcome.commit.eventIDs.first ?? "", check: check, alerts: outcome.commit.alerts, recordedAt: outcome.commit.session.updatedAt,
+            version: outcome.commit.session.version)
     }
 
     struct RescueMedicationResult: Sendable {
@@ -570,52 +467,30 @@ struct SessionController {
 
     /// Records a rescue medication given, on the timeline at the time it was given (the record keeps when it was entered too).
     func recordRescueMedication(_ id: String, _ input: RescueMedicationInput, context: AppRequestContext) async throws -> RescueMedicationResult {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.rescue_medication", context: context) { session, policy, now, db in
-            guard !session.state.isTerminal else { throw Self.refuse("state", "the session has ended (\(session.state.name))") }
-            var givenAt = now
-            if let text = input.given_at?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                guard let at = Self.parseISO(text) else {
-                    throw SessionError(.outOfRange, field: "given_at", message: "given_at must be an ISO 8601 date-time; got '\(text)'")
-                }
-                guard at >= session.createdAt, at <= now else {
-                    throw SessionError(
-                        .outOfRange, field: "given_at",
-                        message: "given_at must be between check-in (\(Format.iso(session.createdAt))) and now (\(Format.iso(now)))")
-                }
-                givenAt = at
+        var givenAt: Date?
+        if let text = input.given_at?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let at = Self.parseISO(text) else {
+                throw SessionError(.outOfRange, field: "given_at", message: "given_at must be an ISO 8601 date-time; got '\(text)'")
             }
-            let medication = try RescueMedication(
-                drug: input.drug, dose: Milligrams(Self.decimal(input.dose_mg)), route: input.route, indication: input.indication,
-                givenAt: givenAt, givenBy: who.username, policy: policy.sessions.rescueMedications)
-            let eventID = try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.rescueMedication, payload: medication, at: givenAt, by: who.username, role: who.role,
-                recordedAt: now, clinicID: clinicID, on: db)
-            let saved = try await SessionRepository.save(
-                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (RescueMedicationResult(eventID: eventID, medication: medication, version: saved.version), "route=\(medication.route)")
+            givenAt = at
         }
+        let request = RescueMedicationRequest(
+            drug: input.drug, dose: Milligrams(Self.decimal(input.dose_mg)), route: input.route, indication: input.indication, givenAt: givenAt)
+        let outcome = try await run(id, action: "session.rescue_medication", context: context, .recordRescueMedication(request)) {
+            "route=\($0.rescueMedication?.route ?? "-")"
+        }
+        guard let medication = outcome.rescueMedication else { throw StoreError.notFound(resource: "rescue medication") }
+        return RescueMedicationResult(eventID: outcome.commit.eventIDs.first ?? "", medication: medication, version: outcome.commit.session.version)
     }
 
     /// An ISO 8601 date-time, with or without fractional seconds.
     static func parseISO(_ text: String) -> Date? { RequestDateTime.parse(text) }
 
     func recordInfusion(_ id: String, action: String, context: AppRequestContext) async throws -> TreatmentSession {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.infusion", context: context) { session, _, now, db in
-            guard ["pause", "resume"].contains(action) else {
-                throw SessionError(.outOfRange, field: "action", message: "action must be pause or resume (start and stop are transitions)")
-            }
-            guard session.state == .dosing else { throw Self.refuse("state", "the infusion can be paused or resumed only while dosing") }
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.infusion, payload: NotePayload(note: action), at: now, by: who.username, role: who.role,
-                clinicID: clinicID, on: db)
-            let saved = try await SessionRepository.save(
-                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (saved, "infusion=\(action)")
+        guard let infusion = InfusionAction(rawValue: action) else {
+            throw SessionError(.outOfRange, field: "action", message: "action must be pause or resume (start and stop are transitions)")
         }
+        return try await run(id, action: "session.infusion", context: context, .infusion(infusion)) { _ in "infusion=\(action)" }.commit.session
     }
 
     /// The controlled-substance draw recorded with the dose (issue #6): which container, how much drawn and wasted, who witnessed.
@@ -632,9 +507,8 @@ struct SessionController {
     func move(
         _ id: String, to targetName: String, reason: String?, version: Int, ledger: LedgerDraw? = nil, context: AppRequestContext
     ) async throws -> TreatmentSession {
-        let who = clinician(context)
-        let clinicID = store.clinicID
         let zone = dependencies.timeZone
+        let clinicID = store.clinicID
         var ledger = ledger
         // The witness's password is checked (and a wrong one counted) before the session's transaction, not inside it.
         if let witness = ledger?.witness, !witness.username.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -642,52 +516,29 @@ struct SessionController {
                 witness, field: "witness_password", who: context.auditContext, now: dependencies.now(), action: "session.transition",
                 resourceType: "session")
         }
-        return try await mutate(id, action: "session.transition", context: context) { [ledger] session, policy, now, db in
-            try Self.requireVersion(session, version)
-            let target: SessionState
-            if targetName == "stopped_early" {
-                target = .stoppedEarly(reason: reason ?? "")
-            } else if let found = SessionState.path.first(where: { $0.name == targetName }) {
-                target = found
-            } else {
-                let names = (SessionState.path.map(\.name) + ["stopped_early"]).joined(separator: ", ")
-                throw SessionError(.outOfRange, field: "to", message: "to must be one of \(names)")
-            }
-            let step = try session.state.transition(to: target, by: who.username, role: who.role, at: now, reason: reason, policy: policy.sessions)
-            var updated = session
-            updated.state = target
-            switch target {
-            case .dosing:
-                let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
-                let unmet = Self.preDoseChecks(file, now: now).unmetItems(route: session.route, now: now, policy: policy.sessions)
-                guard unmet.isEmpty else {
-                    throw Self.refuse(
-                        "checks", "pre-dose checks not met: " + unmet.map { "\($0.item.rawValue): \($0.reason)" }.joined(separator: "; "))
-                }
-                updated.dosingStart = now
-                if let order = file.order {
-                    try await SessionRepository.recordAdministration(
-                        &updated, doseMg: order.doseMg, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-                    // DOMAIN.md §9.6: the ledger's administration entry commits or rolls back with the session record.
-                    if let ledger {
-                        try await Self.recordLedgerAdministration(
-                            ledger, session: session, order: order, at: now, username: who.username, role: who.role, timeZone: zone,
-                            clinicID: clinicID,
-                            on: db)
-                    }
-                }
-            case .monitoring:
-                updated.dosingEnd = now
-            case .readyForDischarge:
-                throw Self.refuse("to", "record a discharge assessment: the session becomes ready for discharge when its criteria are met")
-            default: break
-            }
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.transition, payload: step, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            let saved = try await SessionRepository.save(
-                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (saved, "from=\(session.state.name) to=\(target.name)")
+        let target: SessionState
+        if targetName == "stopped_early" {
+            target = .stoppedEarly(reason: reason ?? "")
+        } else if let found = SessionState.path.first(where: { $0.name == targetName }) {
+            target = found
+        } else {
+            let names = (SessionState.path.map(\.name) + ["stopped_early"]).joined(separator: ", ")
+            throw SessionError(.outOfRange, field: "to", message: "to must be one of \(names)")
         }
+        let who = actor(context)
+        return try await run(
+            id, action: "session.transition", context: context, version: version,
+            detail: { "from=\($0.file.session.state.name) to=\(target.name)" },
+            after: { [ledger] outcome, now, db in
+                // DOMAIN.md §9.6: the ledger's administration entry commits or rolls back with the session record.
+                guard let ledger, outcome.effects.contains(where: { if case .administration = $0 { true } else { false } }),
+                    let order = outcome.file.order
+                else { return }
+                try await Self.recordLedgerAdministration(
+                    ledger, session: outcome.file.session, order: order, at: now, username: who.username, role: who.role, timeZone: zone,
+                    clinicID: clinicID, on: db)
+            }
+        ) { _, _, _, _ in (.move(to: target, reason: reason), nil) }.commit.session
     }
 
     /// Writes the ledger entry for the dose just given, on the session's transaction: given = the order's volume (or devices).
@@ -724,102 +575,26 @@ struct SessionController {
     }
 
     func assessDischarge(_ id: String, _ input: DischargeInput, context: AppRequestContext) async throws -> DischargeDecision {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        let matrix = dependencies.matrix
-        return try await mutate(id, action: "session.discharge_assessment", context: context) { session, policy, now, db in
-            try Self.requireVersion(session, input.version)
-            let reason = input.override_reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if !reason.isEmpty, !matrix.allows(who.role, .overrideDischarge) { throw APIError.forbidden(.overrideDischarge) }
-            guard session.state == .recovery else {
-                throw Self.refuse("state", "the discharge assessment is made in recovery; the session is \(session.state.name)")
-            }
-            let file = try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db)
-            let latest = file.vitals.last
-            let circulation = ModifiedAldrete.circulationItem(
-                preDoseSystolic: session.baselineVitals?.systolic ?? latest?.payload.vitals.systolic ?? 0,
-                systolic: latest?.payload.vitals.systolic ?? 0, rule: policy.sessions.discharge.aldreteCirculation)
-            // DOMAIN.md §7.2: the SpO2 item follows from the latest reading and whether it was on supplemental oxygen.
-            let spo2 =
-                latest.map {
-                    ModifiedAldrete.spo2Item(spo2: $0.payload.vitals.spo2, onSupplementalOxygen: $0.payload.onSupplementalOxygen ?? false)
-                } ?? 0
-            let score = try ModifiedAldrete(
-                activity: input.activity, respiration: input.respiration, circulation: circulation, consciousness: input.consciousness, spo2: spo2)
-            let moaas = file.assessments("moaas")
-            let cadss = file.assessments("cadss")
-            let start = session.dosingStart ?? now
-            let observations = Self.observations(file)
-            let missing = observations.missingForDischarge(
-                profile: MonitoringProfile(route: session.route), dosingStart: start, dosingEnd: session.dosingEnd ?? now, now: now,
-                monitoring: policy.sessions.monitoring, assessments: policy.sessions.assessments, discharge: policy.sessions.discharge)
-            let assessment = DischargeAssessment(
-                route: session.route, dosingStart: session.dosingStart ?? now, dosingEnd: session.dosingEnd ?? now, now: now,
-                latestVitals: latest?.payload.vitals, preDoseVitals: session.baselineVitals,
-                latestMOAAS: moaas.last(where: { $0.phase != "pre_dose" })?.score,
-                preDoseMOAAS: session.preDoseMOAAS, score: .aldrete(score), hasUnresolvedCriticalAlert: file.hasOpenCriticalAlert,
-                escortPresent: input.escort_present, drivingAdviceAcknowledged: input.driving_advice,
-                // The REMS Patient Monitoring Form (DOMAIN.md §6.2) is made from these BP readings and ratings: complete when
-                // nothing the label asks for is missing (the form itself is issue #13).
-                remsFormComplete: missing.isEmpty, latestCADSS: cadss.last(where: { $0.phase != "pre_dose" })?.score,
-                preDoseCADSS: session.preDoseCADSS, missingMonitoring: missing)
-            let override = reason.isEmpty ? nil : DischargeOverride(by: who.username, role: who.role, reason: reason, at: now)
-            let decision = try DischargeAssessment.evaluate(assessment, override: override, policy: policy.sessions)
-            guard decision.isReady else {
-                throw Self.refuse(
-                    "discharge",
-                    "not ready for discharge: " + decision.unmet.map(\.reason).joined(separator: "; ")
-                        + (override != nil ? " (the minimum observation is a hard rule no override can shorten)" : ""))
-            }
-            var updated = session
-            let step = try session.state.transition(to: .readyForDischarge, by: who.username, role: who.role, at: now, policy: policy.sessions)
-            updated.state = .readyForDischarge
-            updated.readyAt = updated.readyAt ?? decision.readyAt ?? now
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.discharge, payload: decision, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.transition, payload: step, at: now, by: who.username, role: who.role, clinicID: clinicID, on: db)
-            try await SessionRepository.save(updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (decision, "ready=true aldrete=\(score.total) override=\(override != nil)")
+        let reason = input.override_reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if !reason.isEmpty, !dependencies.matrix.allows(clinician(context).role, .overrideDischarge) { throw APIError.forbidden(.overrideDischarge) }
+        let request = DischargeRequest(
+            items: .aldrete(activity: input.activity, respiration: input.respiration, consciousness: input.consciousness),
+            escortPresent: input.escort_present, drivingAdviceAcknowledged: input.driving_advice, overrideReason: reason)
+        let outcome = try await run(id, action: "session.discharge_assessment", context: context, version: input.version, .assessDischarge(request)) {
+            outcome in
+            let score = outcome.dischargeScore.map { "\($0.total)" } ?? "-"
+            return "ready=true score=\(score) override=\(!reason.isEmpty)"
         }
+        guard let decision = outcome.discharge else { throw StoreError.notFound(resource: "discharge decision") }
+        return decision
     }
 
     func signSession(_ id: String, version: Int, context: AppRequestContext) async throws -> TreatmentSession {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.sign", context: context) { session, _, now, db in
-            try Self.requireVersion(session, version)
-            guard session.state.isTerminal else {
-                throw Self.refuse("state", "only a discharged or stopped session can be signed; the session is \(session.state.name)")
-            }
-            var updated = session
-            updated.signedBy = who.username
-            updated.signedAt = now
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.signature, payload: NotePayload(note: "signed and locked"), at: now, by: who.username,
-                role: who.role, clinicID: clinicID, on: db)
-            let saved = try await SessionRepository.save(
-                updated, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (saved, "signed")
-        }
+        try await run(id, action: "session.sign", context: context, version: version, .sign) { _ in "signed" }.commit.session
     }
 
     func addAmendment(_ id: String, text: String, reason: String, context: AppRequestContext) async throws -> TreatmentSession {
-        let who = clinician(context)
-        let clinicID = store.clinicID
-        return try await mutate(id, action: "session.amend", context: context, allowLocked: true) { session, _, now, db in
-            guard session.isSigned else { throw Self.refuse("session", "the session is not signed yet; record the entry directly") }
-            let note = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !note.isEmpty else { throw SessionError(.missing, field: "text", message: "text is required: the amended entry") }
-            guard !why.isEmpty else { throw SessionError(.missing, field: "reason", message: "reason is required: why the record is amended") }
-            try await SessionRepository.appendEvent(
-                session, kind: SessionEventKind.amendment, payload: NotePayload(note: note, reason: why), at: now, by: who.username, role: who.role,
-                clinicID: clinicID, on: db)
-            let saved = try await SessionRepository.save(
-                session, baseVersion: session.version, by: who.username, now: now, clinicID: clinicID, on: db)
-            return (saved, "amendment")
-        }
+        try await run(id, action: "session.amend", context: context, .amend(text: text, reason: reason)) { _ in "amendment" }.commit.session
     }
 
     func loadFile(_ id: String, context: AppRequestContext, channel: String) async throws -> (SessionFile, Patient, ClinicPolicy) {
@@ -835,42 +610,6 @@ struct SessionController {
     }
 
     // MARK: - Domain inputs assembled from the stored record
-
-    /// The pre-dose checklist for the domain from the stored confirmations, order and pre-dose vitals.
-    static func preDoseChecks(_ file: SessionFile, now: Date) -> PreDoseChecks {
-        let session = file.session
-        let checks = session.checks
-        let facts = SessionRepository.consentAndEligibility(checks, route: session.route, stored: file.stored)
-        return PreDoseChecks(
-            identityConfirmed: checks?.identity ?? false, consentedRoutes: facts.consentedRoutes, consentExpiresAt: facts.consentExpiresAt,
-            eligibilityScreenedAt: facts.eligibilityScreenedAt, eligibilityCleared: facts.eligibilityCleared, doseOrderedBy: file.order?.orderedBy,
-            doseVerifiedBy: file.order?.verifiedBy, doseVerifierRole: file.order?.verifiedRole, vitals: session.baselineVitals,
-            vitalsTakenAt: session.baselineVitalsAt, vitalsOverride: file.preDoseOverrides.last { $0.item == .vitals }?.clinicianOverride,
-            questionnaires: [
-                PreSessionQuestionnaire(
-                    instrument: "pre-session questionnaires", isDone: checks?.questionnairesDone ?? false, waiverReason: checks?.questionnaireWaiver)
-            ],
-            fastingConfirmed: checks?.fasting ?? false, escortConfirmed: checks?.escort ?? false, pregnancy: checks?.pregnancy ?? .unknown,
-            medicationsReviewedAt: checks?.medicationsReviewed == true ? checks?.confirmedAt : nil, previousSessionAt: nil,
-            hasConsentRecord: file.stored?.hasConsentRecord ?? false,
-            safetyAlerts: file.patientAlerts.map {
-                PreDoseSafetyAlert(
-                    ruleID: $0.ruleID, message: $0.message, raisedAt: $0.raisedAt, blocksDosing: $0.blocksDosing,
-                    // A risk review is an acknowledgement with the action taken (the note is required to acknowledge).
-                    isReviewed: !$0.isOpen && !($0.actionNote ?? "").isEmpty)
-            },
-            overrides: file.preDoseOverrides)
-    }
-
-    /// The session's vitals and ratings as the discharge monitoring check reads them (DOMAIN.md §6.2, §6.4).
-    static func observations(_ file: SessionFile) -> SessionObservations {
-        func ratings(_ instrument: String) -> [TimedRating] {
-            file.assessments(instrument).map { TimedRating(at: $0.at, score: $0.score, isPreDose: $0.phase == "pre_dose") }
-        }
-        return SessionObservations(
-            preDoseVitalsAt: file.session.baselineVitalsAt, vitalsAt: file.vitals.filter { $0.payload.phase != "pre_dose" }.map(\.at),
-            moaas: ratings("moaas"), cadss: ratings("cadss"))
-    }
 
     /// The next vitals set due (the soonest of the BP, oximetry and respiratory-rate schedules), once dosing has started.
     static func nextVitalsDue(_ file: SessionFile, policy: ClinicPolicy, now: Date) -> MonitoringDue? {
@@ -920,4 +659,36 @@ struct SessionController {
 extension Decimal {
     /// The value as a Double (for charts and JSON numbers; never for dose arithmetic).
     var approximateDoubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
+}
+
+extension SessionController.Outcome {
+    /// `pre_dose` or `in_session` for the vitals set just recorded.
+    var phase: String {
+        for case .vitals(_, let phase, _, _) in effects { return phase.rawValue }
+        return SessionPhase.inSession.rawValue
+    }
+
+    /// The side-effect check just recorded.
+    var sideEffects: SideEffectCheck? {
+        for case .sideEffects(let check, _) in effects { return check }
+        return nil
+    }
+
+    /// The rescue medication just recorded.
+    var rescueMedication: RescueMedication? {
+        for case .rescueMedication(let medication) in effects { return medication }
+        return nil
+    }
+
+    /// The discharge decision just made.
+    var discharge: DischargeDecision? {
+        for case .discharge(let decision, _) in effects { return decision }
+        return nil
+    }
+
+    /// The score the discharge decision was made on.
+    var dischargeScore: DischargeScore? {
+        for case .discharge(_, let score) in effects { return score }
+        return nil
+    }
 }

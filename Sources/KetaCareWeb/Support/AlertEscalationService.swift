@@ -25,7 +25,9 @@ struct AlertEscalationService: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                _ = try await Self.escalateDue(store: store, now: now())
+                let time = now()
+                _ = try await Self.raiseOverdueReadings(store: store, now: time)
+                _ = try await Self.escalateDue(store: store, now: time)
             } catch {
                 logger.warning("escalation pass failed", metadata: ["error.type": "\(type(of: error))"])
             }
@@ -70,6 +72,46 @@ struct AlertEscalationService: Service {
         return count
     }
 
+    /// Gives every monitored session the passing of time (``SessionCommand/tick``): a reading overdue on the clinic's schedule
+    /// raises a warning alert once per due time (DOMAIN.md §6.2 Spravato oximetry, §6.3, §6.5), on the timeline and audited.
+    /// Returns the alerts raised.
+    static func raiseOverdueReadings(store: Store, now: Date) async throws -> [StoredSessionAlert] {
+        let clinicID = store.clinicID
+        let ids = try await store.database.read { db in try await SessionRepository.monitoredSessionIDs(clinicID: clinicID, on: db) }
+        var raised: [StoredSessionAlert] = []
+        for id in ids {
+            // Most passes find nothing due: decide on a read first, and write (deciding again on the current record) only then.
+            let isDue = try await store.database.read { db -> Bool in
+                let file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+                let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy.sessions
+                var machine = SessionMachine(record: file.record(now: now), policy: policy)
+                return try !machine.handle(.tick, by: .system, at: now).isEmpty
+            }
+            guard isDue else { continue }
+            do {
+                raised += try await store.database.write { db -> [StoredSessionAlert] in
+                    let file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+                    let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy.sessions
+                    var machine = SessionMachine(record: file.record(now: now), policy: policy)
+                    let effects = try machine.handle(.tick, by: .system, at: now)
+                    guard !effects.isEmpty else { return [] }
+                    let commit = try await SessionRepository.commit(
+                        effects, record: machine.record, session: file.session, actor: .system, now: now, clinicID: clinicID, on: db)
+                    let event = AuditEvent(
+                        occurredAt: now, actor: "system", role: "-", action: "session.monitoring.overdue", resourceType: "session",
+                        resourceID: id, patientID: file.session.patientID.rawValue, clientAddress: "-", outcome: .success,
+                        detail: commit.alerts.map(\.signal).joined(separator: ","))
+                    try await AuditLog.append([event], clinicID: clinicID, on: db)
+                    return commit.alerts
+                }
+            } catch StoreError.versionConflict {
+                // Someone recorded on the session meanwhile (perhaps the reading itself); the next pass decides again.
+                continue
+            }
+        }
+        return raised
+    }
+
     /// The banner's entries for a request at `now`.
     static func banner(store: Store, now: Date) async throws -> [EscalatedAlert] {
         try await due(store: store, now: now).map { candidate, _ in
@@ -84,4 +126,10 @@ struct AlertEscalationService: Service {
 /// returns how many were escalated by this call. For the CLI and tests with an injected clock.
 public func escalateUnacknowledgedAlerts(store: Store, now: Date) async throws -> Int {
     try await AlertEscalationService.escalateDue(store: store, now: now)
+}
+
+/// Raises an alert for every reading overdue at `now` in the clinic's monitored sessions (what the background pass does every
+/// 15 s); returns the alerts raised by this call. For the CLI and tests with an injected clock.
+public func raiseOverdueReadingAlerts(store: Store, now: Date) async throws -> [StoredSessionAlert] {
+    try await AlertEscalationService.raiseOverdueReadings(store: store, now: now)
 }
