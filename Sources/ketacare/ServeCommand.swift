@@ -33,9 +33,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Clinic name shown in the header for a new database.")
     var clinicName = "KetaCare Demo Clinic"
 
+    // Tests only (issue #10): the clock is real time plus the seconds written in this file. Private, so it is listed neither
+    // in --help nor in --help-hidden, and there is no environment variable that turns it on.
+    @Option(
+        name: .customLong("clock-offset-file"), help: ArgumentHelp("Tests only: shift the clock by the seconds in this file.", visibility: .private))
+    var clockOffsetFile: String?
+
     func run() async throws {
         KetaCareCommand.bootstrapLogging()
         let logger = Logger(label: "ketacare")
+        let now: @Sendable () -> Date
+        if let clockOffsetFile {
+            let clock = ClockOffsetFile(path: clockOffsetFile)
+            now = { clock.now() }
+            logger.warning(
+                """
+                TEST CLOCK IN USE: this server's clock is real time plus the seconds written in \(clockOffsetFile) \
+                (now \(clock.offset()) s). It is for automated tests only; never run it with real patients.
+                """)
+        } else {
+            now = { Date() }
+        }
         try await runReportingFailures {
             try await db.withStore(logger: logger, clinicName: clinicName) { store in
                 if demo {
@@ -56,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let showDemo = demo
                 let location = store.database.location
                 let app = try await buildApplication(
-                    store: store, configuration: configuration, logger: logger,
+                    store: store, configuration: configuration, logger: logger, now: now,
                     onServerRunning: { port in
                         var lines = ["KetaCare is running at http://\(host):\(port)  (\(location))"]
                         if showDemo {
