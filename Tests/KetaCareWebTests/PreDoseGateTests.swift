@@ -43,6 +43,39 @@ struct PreDoseGateTests {
             .post, "\(s)/transitions", token: token, body: #"{"to":"dosing","version":\#(SessionTests.version(body))}"#)
     }
 
+    @Test("DOMAIN.md §4.4: a patient on the Spravato MDSI plan may start at 84 mg; without that plan the first dose is 56 mg")
+    func mdsiPlanOrdersFromItsEntry() async throws {
+        // The real clock: the demo's consents are signed at start-up, and a plan starts only on a current consent.
+        let clock = TestClock()
+        try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
+            clock.advance(by: 60)
+            let nurse = try await client.token("nurse.kim")
+            let doctor = try await client.token("dr.patel")
+            for (mrn, template) in [("KC-000005", nil), ("KC-000006", "spravato-mdsi")] as [(String, String?)] {
+                let patient = try await SessionTests.patient(store, mrn)
+                if let template {
+                    let today = LocalDate(utcDayOf: clock.now).description
+                    let (_, plan) = try await client.json(
+                        .post, "/api/v1/patients/\(patient)/plans", token: doctor, body: #"{"template":"\#(template)","startDate":"\#(today)"}"#)
+                    let planID = try #require(plan["id"] as? String, "\(plan)")
+                    _ = try await client.json(.post, "/api/v1/plans/\(planID)/sign", token: doctor)
+                    let (moved, body) = try await client.json(.post, "/api/v1/plans/\(planID)/phase", token: doctor, body: #"{"phase":"induction"}"#)
+                    #expect(moved == .ok, "\(body)")
+                }
+                let (_, created) = try await client.json(
+                    .post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"intranasal-esketamine"}"#)
+                let s = "/api/v1/sessions/\(try #require(created["id"] as? String))"
+                let (status, order) = try await client.json(.post, "\(s)/order", token: doctor, body: #"{"dose_mg":84}"#)
+                if template == nil {
+                    #expect(status == .unprocessableContent, "the TRD entry's first dose is 56 mg: \(order)")
+                    #expect(((order["error"] as? [String: Any])?["message"] as? String ?? "").contains("56"), "\(order)")
+                } else {
+                    #expect(status == .created, "the MDSI entry starts at 84 mg: \(order)")
+                }
+            }
+        }
+    }
+
     @Test("DOMAIN.md §1.2 step 4: an open PHQ-9 item 9 alert refuses the dose until a prescriber documents the risk review")
     func itemNineBlocksUntilReviewed() async throws {
         try await SessionTests.withIVSession("KC-000004") { client, store, nurse, doctor, _, s in

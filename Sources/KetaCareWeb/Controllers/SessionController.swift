@@ -290,7 +290,8 @@ struct SessionController {
                 $0.route == session.route && [.induction, .maintenance].contains($0.phase)
             }
             let request = DoseRequest(
-                route: session.route, entryID: plan?.template.drugLibraryEntryID, dose: dose, weight: weights.first.map(weight), previousWeight: weights.dropFirst().first.map(weight),
+                route: session.route, entryID: plan?.template.drugLibraryEntryID, dose: dose, weight: weights.first.map(weight),
+                previousWeight: weights.dropFirst().first.map(weight),
                 isWeightChangeConfirmed: input.weight_change_confirmed ?? false, height: height, sex: patient.demographics.sexAtBirth,
                 ageYears: patient.demographics.dateOfBirth.age(on: LocalDate(utcDayOf: now)), preparation: concentration.map { .concentration($0) },
                 infusionDuration: infusion, sessionID: session.id, priorDoses: prior, now: now, timeZone: timeZone)
