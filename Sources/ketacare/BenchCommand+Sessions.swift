@@ -165,6 +165,13 @@ extension BenchCommand {
                 try json(
                     client, "POST", "\(s)/vitals", nurse, #"{"systolic":118,"diastolic":76,"heart_rate":70,"spo2":98,"respiratory_rate":14}"#)[
                     "version"] as? Int ?? 0
+            // The prescriber's risk review of any open questionnaire safety alert (issue #10: an open PHQ-9 item 9 stops the dose).
+            let open = try json(client, "GET", "/api/v1/alerts?status=open&patient=\(patient)", doctor)["alerts"] as? [[String: Any]] ?? []
+            for alert in open {
+                _ = try json(
+                    client, "POST", "/api/v1/alerts/\(alert["id"] as? String ?? "")/acknowledge", doctor,
+                    #"{"note":"risk review: seen today, C-SSRS negative, safe to proceed"}"#)
+            }
             _ = try json(client, "POST", "\(s)/transitions", nurse, #"{"to":"dosing","version":\#(version)}"#)
             return id
         }
