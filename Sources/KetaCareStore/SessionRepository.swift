@@ -390,7 +390,8 @@ public enum SessionRepository {
         let hasConsentRecord = !(try await ConsentRepository.records(of: patient, clinicID: clinicID, on: db)).isEmpty
         return StoredTreatmentFacts(
             hasConsentRecord: hasConsentRecord, consentCurrent: consent.hasValidConsent, screenedAt: screening?.screenedAt,
-            eligible: screening.map { ($0.effective.decision(for: route.product) ?? $0.effective.decision) == .eligible })
+            eligible: screening.map { ($0.effective.decision(for: route.product) ?? $0.effective.decision) == .eligible },
+            screening: screening?.result)
     }
 
     /// Saves `updated` over the stored row if nobody saved since `baseVersion` (compare-and-swap), returning it at its new version.
@@ -767,4 +768,18 @@ public struct StoredTreatmentFacts: Sendable, Equatable {
     public let screenedAt: Date?
     /// Whether the current screening clears the route's product (nil without a screening).
     public let eligible: Bool?
+    /// The current screening's findings (fired rules, interaction classes on the medication list): what intensified
+    /// monitoring is computed from (DOMAIN.md §3.3, §3.4); nil without a screening.
+    public var screening: ScreeningResult? = nil
+}
+
+extension SessionFile {
+    /// The closer monitoring the patient's current screening calls for in this session (DOMAIN.md §3.3, §3.4, §7.1).
+    public func intensification(_ policy: SessionPolicy) -> MonitoringIntensification {
+        MonitoringIntensification(
+            screening: stored?.screening, profile: MonitoringProfile(route: session.route), policy: policy.intensification)
+    }
+
+    /// The session policy this session runs under: the clinic's, intensified for this patient (DOMAIN.md §3.3, §3.4, §7.1).
+    public func effectivePolicy(_ policy: SessionPolicy) -> SessionPolicy { policy.intensified(by: intensification(policy)) }
 }
