@@ -297,3 +297,14 @@ extension MonitoringPolicy {
         }
     }
 }
+
+extension SessionCommand {
+    /// Whether the command reads the monitoring schedule or the discharge rules, and so must run on the patient's intensified
+    /// policy (DOMAIN.md §3.3, §3.4, §7.1): the store loads the screening for it.
+    public var readsMonitoringSchedule: Bool {
+        switch self {
+        case .assessDischarge, .tick: true
+        default: false
+        }
+    }
+}
