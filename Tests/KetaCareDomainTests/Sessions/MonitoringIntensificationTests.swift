@@ -161,6 +161,59 @@ struct MonitoringIntensificationTests {
         #expect(try !DischargeAssessment.evaluate(Self.spravatoDischarge(now: 150), override: override, policy: hard).isReady)
     }
 
+    // MARK: - The session machine on the intensified policy
+
+    @Test("§3.3/§7.1 the session machine run on the intensified policy: a Child-Pugh B Spravato patient is not ready at 175 min, ready at 180")
+    func machineExtendedObservation() throws {
+        let record = SessionMachineTests.recovering(route: .intranasalEsketamine)
+        let effective = F.policy.intensified(by: Self.intensification(Self.history { $0.hepatic = .b }, .spravato))
+        var usual = SessionMachine(record: record, policy: F.policy)
+        _ = try usual.handle(.assessDischarge(SessionMachineTests.discharge), by: SessionMachineTests.nurse, at: F.at(175))
+        #expect(usual.record.state == .readyForDischarge)
+        var machine = SessionMachine(record: record, policy: effective)
+        let error = SessionMachineTests.refusal {
+            _ = try machine.handle(.assessDischarge(SessionMachineTests.discharge), by: SessionMachineTests.nurse, at: F.at(175))
+        }
+        #expect(error?.field == "discharge" && error?.message.contains("minimum observation of 180 min") == true, "\(error?.message ?? "")")
+        _ = try machine.handle(.assessDischarge(SessionMachineTests.discharge), by: SessionMachineTests.nurse, at: F.at(180))
+        #expect(machine.record.state == .readyForDischarge)
+    }
+
+    @Test("§3.4 + §6.5 the overdue tick follows the closer schedule: with an MAOI the BP is overdue at 12 min, not before the oximeter's 15")
+    func machineOverdueCloserBP() throws {
+        var record = SessionMachineTests.ready(route: .intranasalEsketamine)
+        record.state = .dosing
+        record.dosingStart = F.t0
+        var usual = SessionMachine(record: record, policy: F.policy)
+        #expect(try usual.handle(.tick, by: .system, at: F.at(12)).isEmpty)
+        let effective = F.policy.intensified(by: Self.intensification(Self.history(Self.taking("phenelzine 15 mg")), .spravato))
+        var machine = SessionMachine(record: record, policy: effective)
+        #expect(SessionMachineTests.mentions(try machine.handle(.tick, by: .system, at: F.at(12)), "monitoring.blood_pressure"))
+        #expect(SessionCommand.tick.readsMonitoringSchedule && SessionCommand.assessDischarge(SessionMachineTests.discharge).readsMonitoringSchedule)
+        #expect(!SessionCommand.sign.readsMonitoringSchedule)
+    }
+
+    @Test("§7.3 the session machine scores the modified PADSS a clinic chose: vital signs from the readings, ≥7 of 8")
+    func machinePADSS() throws {
+        var policy = F.policy
+        policy.discharge.instrument = Sourced(.padss, .designDefault)
+        policy.discharge.padss.includesIntakeOutput = Sourced(false, .designDefault)
+        func request(_ activity: Int, _ pain: Int) -> DischargeRequest {
+            DischargeRequest(
+                items: .padss(activityMentalStatus: activity, painNauseaVomiting: pain, surgicalBleeding: 2, intakeOutput: nil), escortPresent: true,
+                drivingAdviceAcknowledged: true, overrideReason: nil)
+        }
+        var machine = SessionMachine(record: SessionMachineTests.recovering(), policy: policy)
+        let error = SessionMachineTests.refusal {
+            _ = try machine.handle(.assessDischarge(request(1, 1)), by: SessionMachineTests.nurse, at: F.at(180))
+        }
+        #expect(error?.message.contains("modified PADSS total 6 of 8 is below the cutoff 7") == true, "\(error?.message ?? "")")
+        let effects = try machine.handle(.assessDischarge(request(2, 1)), by: SessionMachineTests.nurse, at: F.at(180))
+        let score = effects.compactMap { effect -> DischargeScore? in if case .discharge(_, let score) = effect { score } else { nil } }.first
+        #expect(score?.instrument == .padss && score?.total == 7)
+        if case .padss(let padss) = score { #expect(padss.vitalSigns == 2 && padss.intakeOutput == nil) }
+    }
+
     // MARK: - Policy data
 
     @Test("Seeds: the findings are sourced, the numbers are DESIGN DEFAULTS flagged for review")
