@@ -145,15 +145,21 @@ public enum IntakeRepository {
     }
 
     /// The current (not superseded) screening with its overrides.
+    ///
+    /// Chosen by `superseded_at IS NULL`, not by the newest `screened_at`: a screening stamped earlier than the one it
+    /// superseded (another instance's clock, a test clock) is still the current one.
     public static func currentScreening(of patient: PatientID, clinicID: String, on db: any SQLDatabase) async throws -> StoredScreening? {
-        try await screenings(of: patient, limit: 1, clinicID: clinicID, on: db).first { $0.supersededAt == nil }
+        try await screenings(of: patient, limit: 1, currentOnly: true, clinicID: clinicID, on: db).first
     }
 
-    /// Screenings, newest first (superseded ones included, marked).
-    public static func screenings(of patient: PatientID, limit: Int = 20, clinicID: String, on db: any SQLDatabase) async throws -> [StoredScreening]
-    {
-        let rows = try await db.select().column("*").from("screening_results").where("clinic_id", .equal, SQLBind(clinicID))
-            .where("patient_id", .equal, SQLBind(patient.rawValue)).orderBy("screened_at", .descending).limit(limit).all()
+    /// Screenings, newest first (superseded ones included, marked, unless `currentOnly`).
+    public static func screenings(
+        of patient: PatientID, limit: Int = 20, currentOnly: Bool = false, clinicID: String, on db: any SQLDatabase
+    ) async throws -> [StoredScreening] {
+        var query = db.select().column("*").from("screening_results").where("clinic_id", .equal, SQLBind(clinicID))
+            .where("patient_id", .equal, SQLBind(patient.rawValue))
+        if currentOnly { query = query.where("superseded_at", .is, SQLLiteral.null) }
+        let rows = try await query.orderBy("screened_at", .descending).limit(limit).all()
         var out: [StoredScreening] = []
         for row in rows {
             let id = try row.decode(column: "id", as: String.self)

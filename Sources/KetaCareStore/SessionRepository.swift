@@ -206,6 +206,9 @@ public struct SessionFile: Sendable {
     public var stored: StoredTreatmentFacts? = nil
     /// The patient's questionnaire safety alerts (open, and recent acknowledged ones), newest first, for the pre-dose gate.
     public var patientAlerts: [StoredSafetyAlert] = []
+    /// The patient's current screening (fired rules, interaction classes on the medication list), from which intensified
+    /// monitoring follows (DOMAIN.md §3.3, §3.4); read with the pre-dose facts or by ``SessionRepository/loadScreening(into:clinicID:on:)``.
+    public var screening: ScreeningResult? = nil
 
     /// The documented pre-dose overrides, oldest first.
     public var preDoseOverrides: [PreDoseOverride] {
@@ -323,8 +326,15 @@ public enum SessionRepository {
     public static func loadPreDoseFacts(into file: inout SessionFile, clinicID: String, now: Date = Date(), on db: any SQLDatabase) async throws {
         let session = file.session
         file.stored = try await storedFacts(patient: session.patientID, route: session.route, now: now, clinicID: clinicID, on: db)
+        file.screening = file.stored?.screening
         file.patientAlerts = try await MeasurementRepository.alerts(
             patient: session.patientID, includeAcknowledged: true, limit: 100, clinicID: clinicID, on: db)
+    }
+
+    /// Adds the patient's current screening only, for the commands that read the monitoring schedule or the discharge rules
+    /// (``SessionCommand/readsMonitoringSchedule``): what the session's intensified policy follows from (DOMAIN.md §3.3, §3.4).
+    public static func loadScreening(into file: inout SessionFile, clinicID: String, on db: any SQLDatabase) async throws {
+        file.screening = try await IntakeRepository.currentScreening(of: file.session.patientID, clinicID: clinicID, on: db)?.result
     }
 
     /// Unacknowledged stop-dosing and emergency alerts of the clinic, oldest first, with the patient's name.
@@ -390,7 +400,8 @@ public enum SessionRepository {
         let hasConsentRecord = !(try await ConsentRepository.records(of: patient, clinicID: clinicID, on: db)).isEmpty
         return StoredTreatmentFacts(
             hasConsentRecord: hasConsentRecord, consentCurrent: consent.hasValidConsent, screenedAt: screening?.screenedAt,
-            eligible: screening.map { ($0.effective.decision(for: route.product) ?? $0.effective.decision) == .eligible })
+            eligible: screening.map { ($0.effective.decision(for: route.product) ?? $0.effective.decision) == .eligible },
+            screening: screening?.result)
     }
 
     /// Saves `updated` over the stored row if nobody saved since `baseVersion` (compare-and-swap), returning it at its new version.
@@ -767,4 +778,19 @@ public struct StoredTreatmentFacts: Sendable, Equatable {
     public let screenedAt: Date?
     /// Whether the current screening clears the route's product (nil without a screening).
     public let eligible: Bool?
+    /// The current screening's findings (fired rules, interaction classes on the medication list): what intensified
+    /// monitoring is computed from (DOMAIN.md §3.3, §3.4); nil without a screening.
+    public var screening: ScreeningResult? = nil
+}
+
+extension SessionFile {
+    /// The closer monitoring the patient's current screening calls for in this session (DOMAIN.md §3.3, §3.4, §7.1).
+    public func intensification(_ policy: SessionPolicy) -> MonitoringIntensification {
+        MonitoringIntensification(
+            screening: screening, profile: MonitoringProfile(route: session.route), policy: policy.intensification)
+    }
+
+    /// The session policy this session runs under: the clinic's, intensified for this patient (DOMAIN.md §3.3, §3.4, §7.1).
+    /// Without the screening loaded (``screening`` nil) it is the clinic's policy unchanged.
+    public func effectivePolicy(_ policy: SessionPolicy) -> SessionPolicy { policy.intensified(by: intensification(policy)) }
 }

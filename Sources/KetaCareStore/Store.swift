@@ -154,25 +154,31 @@ public enum PolicyRepository {
 
     /// The clinic's current policy (the seed when none is stored) and its version.
     ///
-    /// Versions are immutable, so a decoded version is kept in memory: each call reads only the latest version number
-    /// (an index lookup) and decodes the document only when another instance or an admin has saved a new one.
+    /// Versions are immutable, so a decoded version is kept in memory: each call reads only the latest version number and
+    /// its save time (an index lookup) and decodes the document only when another instance or an admin has saved a new one.
+    /// The save time is part of the key so that two databases in one process (the test suite's copies of one clinic) never
+    /// answer with each other's version of the same number.
     public static func current(clinicID: String, on db: any SQLDatabase) async throws -> (policy: ClinicPolicy, version: Int) {
         guard
-            let latest = try await db.select().column("version").from("clinic_policies").where("clinic_id", .equal, SQLBind(clinicID))
-                .orderBy("version", .descending).limit(1).first(decodingColumn: "version", as: Int64.self)
+            let row = try await db.select().column("version").column("created_at").from("clinic_policies")
+                .where("clinic_id", .equal, SQLBind(clinicID)).orderBy("version", .descending).limit(1).first()
         else { return (ClinicPolicy.seed, 0) }
+        let latest = try row.decode(column: "version", as: Int64.self)
+        let savedAt = try row.decode(column: "created_at", as: Int64.self)
         let version = Int(latest)
-        if let cached = cache.withLock({ $0[clinicID] }), cached.version == version { return cached }
+        if let cached = cache.withLock({ $0[clinicID] }), cached.version == version, cached.savedAt == savedAt {
+            return (cached.policy, cached.version)
+        }
         guard
             let json = try await db.select().column("policy_json").from("clinic_policies").where("clinic_id", .equal, SQLBind(clinicID))
                 .where("version", .equal, SQLBind(latest)).first(decodingColumn: "policy_json", as: String.self)
         else { return (ClinicPolicy.seed, 0) }
         let policy = try JSONDecoder().decode(ClinicPolicy.self, from: Data(json.utf8))
-        cache.withLock { $0[clinicID] = (policy, version) }
+        cache.withLock { $0[clinicID] = (policy, version, savedAt) }
         return (policy, version)
     }
 
-    private static let cache = Mutex<[String: (policy: ClinicPolicy, version: Int)]>([:])
+    private static let cache = Mutex<[String: (policy: ClinicPolicy, version: Int, savedAt: Int64)]>([:])
 
     /// One stored version's facts.
     public struct VersionInfo: Sendable {

@@ -51,6 +51,57 @@ struct SessionRepositoryTests {
         }
     }
 
+    @Test("DOMAIN.md §3.3, §3.4, §7.1: the session file carries the current screening, so a Child-Pugh B patient on an MAOI runs intensified")
+    func intensificationFromStoredScreening() async throws {
+        try await TestStores.each { store in
+            let clinicID = store.clinicID
+            let patient = try await Self.patient(in: store)
+            let now = Date()
+            let today = LocalDate(utcDayOf: now)
+            let session = try await store.database.write { db in
+                try await SessionRepository.create(
+                    patient: patient, route: .intranasalEsketamine, by: "nurse.kim", role: .nurse, now: now, clinicID: clinicID, on: db)
+            }
+            let unscreened = try await store.database.read { db in try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db) }
+            #expect(unscreened.stored?.screening == nil)
+            #expect(unscreened.intensification(.seed).isEmpty)
+            #expect(unscreened.effectivePolicy(.seed) == .seed)
+            var history = IntakeHistory(
+                dateOfBirth: try LocalDate.parse("1980-02-02"), plannedRoutes: [.intranasalEsketamine],
+                diagnoses: [Diagnosis(code: "F41.1", isPrimary: true)], hepatic: .b,
+                suicideRisk: SuicideRiskScreen(phq9Item9: 0, cssrsRisk: CSSRSRisk.none),
+                medications: [Medication(name: "Nardil 15 mg", startDate: try LocalDate.parse("2025-01-01"))])
+            history.transport = TransportPlan(escortArranged: true)
+            let intake = history
+            _ = try await store.database.write { db in
+                try await IntakeRepository.save(
+                    intake, patient: patient, source: "staff", policy: .seed, by: "nurse.kim", now: now, today: today, clinicID: clinicID, on: db)
+            }
+            let file = try await store.database.read { db in try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db) }
+            let intensification = file.intensification(.seed)
+            #expect(intensification.reasons.map(\.key) == ["intensify.maoi", "intensify.hepatic-moderate"])
+            #expect(intensification.kinds == [.closerBloodPressure, .extendedObservation])
+            let effective = file.effectivePolicy(.seed)
+            #expect(effective.discharge.rule(for: .spravato)?.effectiveMinutes == 180)
+            #expect(effective.monitoring.schedule(.spravato, .bloodPressure)?.intervals.map(\.everyMinutes) == [10])
+
+            // A new intake stamped an hour earlier (another instance's clock) supersedes the first and is the current one.
+            history.hepatic = .none
+            history.medications = []
+            let cleared = history
+            _ = try await store.database.write { db in
+                try await IntakeRepository.save(
+                    cleared, patient: patient, source: "staff", policy: .seed, by: "nurse.kim", now: now.addingTimeInterval(-3_600), today: today,
+                    clinicID: clinicID, on: db)
+            }
+            let current = try await store.database.read { db in try await IntakeRepository.currentScreening(of: patient, clinicID: clinicID, on: db) }
+            #expect(current?.historyVersion == 2)
+            let after = try await store.database.read { db in try await SessionRepository.load(id: session.id, clinicID: clinicID, on: db) }
+            #expect(after.stored?.screening != nil)
+            #expect(after.intensification(.seed).isEmpty)
+        }
+    }
+
     @Test("Round trip: stopped early keeps its reason; baseline vitals, times and administered dose survive storage")
     func roundTrip() async throws {
         try await TestStores.each { store in

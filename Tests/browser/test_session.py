@@ -3,13 +3,26 @@ is refused first), a second clinician verifies, the nurse confirms the pre-dose 
 vitals countdown, records a stop-threshold blood pressure and acknowledges the alert with the action taken, rates MOAA/S and
 CADSS, records an adverse event with its CTCAE grade, ticks vomiting on the side-effect checklist (a warning to acknowledge) and
 records the rescue antiemetic; early discharge is refused, a prescriber overrides with a reason, the
-patient is discharged, the record is signed and locked, and the print view fits one page with both charts."""
+patient is discharged, the record is signed and locked, and the print view fits one page with both charts.
+
+Then, on a server of its own: a patient whose screening calls for closer monitoring (an MAOI, Child-Pugh B; DOMAIN.md §3.3,
+§3.4, §7.1) shows the reasons and the denser schedule on the run-sheet, and a clinic that chooses the modified PADSS (§7.3)
+gets its items on the discharge form; an unreachable cutoff is refused by `ketacare policy set`."""
 
 import base64
+import datetime
+import json
+import os
+import shutil
+import tempfile
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from test_ledger import _cli, _post, _serve, _stop
 from test_platform import navigating, open_page, sign_in, type_into, wait_for
 
 MRN = "KC-000008"
@@ -216,3 +229,126 @@ def test_whole_iv_session_at_the_chair(server, driver, shot, artifacts_dir):
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert pages == 1, f"the printed record should fit one page, got {pages}"
     shot("print-view")
+
+
+# --- intensified monitoring and the clinic's discharge score ------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
+
+
+def _api(base, method, path, token, body=None):
+    request = urllib.request.Request(base + path, data=json.dumps(body).encode() if body is not None else None, method=method,
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _viewport(driver, name):
+    width, height = SIZES[name]
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def _shoot(driver, artifacts_dir, element_id, stem, check=True):
+    """Screenshots of the element at the top of the viewport, at 1366×768 and 390×844; checks nothing in it overflows sideways."""
+    for name in SIZES:
+        _viewport(driver, name)
+        element = driver.find_element(By.ID, element_id)
+        driver.execute_script("arguments[0].scrollIntoView({block:'start'})", element)
+        overflow = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.right, document.documentElement.clientWidth, "
+            "arguments[0].scrollWidth, arguments[0].clientWidth]", element)
+        assert not check or (overflow[0] <= overflow[1] + 1 and overflow[2] <= overflow[3] + 1), f"{element_id} overflows at {name}: {overflow}"
+        driver.save_screenshot(str(artifacts_dir / f"{stem}-{name}.png"))
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_intensified_monitoring_and_the_modified_padss_form(driver, artifacts_dir):
+    folder = Path(tempfile.mkdtemp(prefix="ketacare-monitor-"))
+    clinic = "monitor-" + os.urandom(4).hex() if os.environ.get("DATABASE_URL") else None
+    where = ["--clinic", clinic] if clinic else ["--database", str(folder / "k.sqlite")]
+    try:
+        process, base = _serve(folder / "k.sqlite", clinic=clinic)
+        try:
+            nurse = _post(base, "/api/v1/auth/token", {"username": "nurse.kim", "password": "ketacare-demo"})["token"]
+            doctor = _post(base, "/api/v1/auth/token", {"username": "dr.patel", "password": "ketacare-demo"})["token"]
+            patient = _api(base, "GET", "/api/v1/patients?q=" + urllib.parse.quote("KC-000002"), nurse)["patients"][0]["id"]
+            # DOMAIN.md §3.3, §3.4: an MAOI on the medication list and Child-Pugh B, planned for Spravato.
+            intake = json.loads((REPO / "docs/examples/intake-history.json").read_text())
+            today = datetime.date.today().isoformat()
+            intake.update({
+                "plannedRoutes": ["intranasal-esketamine"], "hepatic": "B",
+                "medications": [{"name": "Nardil 15 mg", "dose": "15 mg three times daily", "startDate": "2025-01-01"}],
+                "baselineVitals": {"systolic": 124, "diastolic": 80, "heartRate": 72, "measuredOn": today},
+                "bodyMeasures": {"weightKg": 80, "heightCm": 178, "measuredOn": today},
+            })
+            _api(base, "POST", f"/api/v1/patients/{patient}/intake", nurse, intake)
+            _api(base, "POST", f"/api/v1/patients/{patient}/screening/overrides", doctor,
+                 {"ruleID": "interaction.maoi", "reason": "MAOI continued after review; close BP monitoring"})
+            session = _api(base, "POST", f"/api/v1/patients/{patient}/sessions", nurse, {"route": "intranasal-esketamine"})
+            path = f"/api/v1/sessions/{session['id']}"
+            _api(base, "POST", f"{path}/order", doctor, {"dose_mg": 56, "weight_change_confirmed": True})
+            _api(base, "POST", f"{path}/order/verify", nurse)
+            checks = {name: True for name in ("identity", "consent", "eligibility", "fasting", "escort", "medications_reviewed",
+                                              "questionnaires_done")}
+            current = _api(base, "GET", path, nurse)
+            _api(base, "PUT", f"{path}/checks", nurse, {"version": current["version"], "pregnancy": "not_applicable", **checks})
+            _api(base, "POST", f"{path}/vitals", nurse, {"systolic": 124, "diastolic": 80, "heart_rate": 72, "spo2": 98, "respiratory_rate": 14})
+            for instrument, score in (("moaas", 5), ("cadss", 0)):
+                _api(base, "POST", f"{path}/assessments", nurse, {"instrument": instrument, "score": score})
+            for target in ("dosing", "monitoring", "recovery"):
+                current = _api(base, "GET", path, nurse)
+                _api(base, "POST", f"{path}/transitions", nurse, {"to": target, "version": current["version"]})
+
+            # The nurse sees why and what: the reasons with their sources, the effective BP interval and observation.
+            sign_in(driver, base, "nurse.kim")
+            open_page(driver, base, f"/sessions/{session['id']}")
+            notice = driver.find_element(By.ID, "intensified-monitoring")
+            text = notice.text
+            assert "Intensified monitoring" in text and "MAOI: Nardil 15 mg" in text and "Moderate hepatic impairment (Child-Pugh B)" in text, text
+            assert "BP every 10 min from the start of dosing" in text and "Minimum observation 180 min" in text, text
+            assert "§3.4" in text and "§7.1" in text, text
+            assert "design default" in text, "the DESIGN DEFAULT numbers are flagged for review"
+            # On screen, not only in print: the stylesheet's rules after the print block apply (an unclosed @media print hid them).
+            assert driver.execute_script("return getComputedStyle(arguments[0]).borderLeftWidth", notice) == "6px"
+            assert "180 min" in driver.find_element(By.ID, "discharge-minimum").text
+            _shoot(driver, artifacts_dir, "intensified-monitoring", "intensified-monitoring")
+
+            # An unreachable cutoff is refused: the modified PADSS stops at 8 (DOMAIN.md §7.3).
+            shown = _cli("policy", "show", *where, postgres=bool(clinic))
+            assert shown.returncode == 0, shown.stderr
+            policy = json.loads(shown.stdout)
+            discharge = policy["sessions"]["discharge"]
+            discharge["instrument"]["value"] = "padss"
+            discharge["padss"]["includesIntakeOutput"]["value"] = False
+            discharge["modifiedPADSSCutoff"]["value"] = 9
+            edited = folder / "policy.json"
+            edited.write_text(json.dumps(policy))
+            refused = _cli("policy", "set", str(edited), "--reason", "modified PADSS", *where, postgres=bool(clinic))
+            assert refused.returncode != 0 and "sessions.discharge.modifiedPADSSCutoff" in refused.stderr, refused.stderr
+            discharge["modifiedPADSSCutoff"]["value"] = 7
+            edited.write_text(json.dumps(policy))
+            stored = _cli("policy", "set", str(edited), "--reason", "modified PADSS", *where, postgres=bool(clinic))
+            assert stored.returncode == 0, stored.stderr
+
+            # The discharge form now asks the modified PADSS items; the form's answer is refused only for the 180-min minimum.
+            open_page(driver, base, f"/sessions/{session['id']}")
+            score = driver.find_element(By.ID, "discharge-score").text
+            assert "modified PADSS" in score and "≥7 of 8" in score, score
+            for element_id in ("d-activity-mental-status", "d-pain-nausea-vomiting", "d-surgical-bleeding"):
+                assert driver.find_element(By.ID, element_id).is_displayed()
+            assert not driver.find_elements(By.ID, "d-activity") and not driver.find_elements(By.ID, "d-intake-output")
+            _shoot(driver, artifacts_dir, "discharge", "discharge-form-modified-padss")
+            driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-escort"))
+            driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-drive"))
+            click(driver, "assess-discharge")
+            text, field = form_error(driver)
+            assert field == "discharge" and "minimum observation of 180 min" in text and "Child-Pugh B" in text, f"{field}: {text}"
+            assert "PADSS" not in text, f"the PADSS items were taken: {text}"
+            assert state(driver) == "recovery"
+            _shoot(driver, artifacts_dir, "state", "discharge-refused-extended-observation", check=False)
+        finally:
+            _stop(process)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -162,5 +162,20 @@ extension ClinicPolicy {
         try check("lossOfResponse") { try lossOfResponse.validate() }
         try check("questionnaireSchedule") { try questionnaireSchedule.validate() }
         try check("schedule") { try schedule.validate() }
+        try check("sessions") { try sessions.validate() }
+        // DOMAIN.md §3.3, §3.4: a trigger for closer monitoring that names no rule or interaction class would never fire.
+        for (index, trigger) in sessions.intensification.triggers.enumerated() {
+            let known: Bool
+            switch trigger.finding {
+            case .screeningRule: known = eligibility.ruleSet.rules.contains { $0.id == trigger.findingID }
+            case .interactionClass: known = eligibility.interactions.entries.contains { $0.id == trigger.findingID }
+            }
+            guard known else {
+                let table = trigger.finding == .screeningRule ? "eligibility.ruleSet.rules" : "eligibility.interactions.entries"
+                throw ValidationError(
+                    field: "sessions.intensification.triggers[\(index)].findingID",
+                    message: "findingID '\(trigger.findingID)' names nothing in \(table); closer monitoring would never be triggered")
+            }
+        }
     }
 }

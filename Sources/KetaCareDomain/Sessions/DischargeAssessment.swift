@@ -10,13 +10,42 @@ public struct DischargeRule: Codable, Sendable, Equatable {
     public var anchor: MonitoringAnchor
     /// Whether the minimum is a hard rule no override can shorten (Spravato label).
     public var minimumIsHard: Sourced<Bool>
+    /// Observation added for this patient by intensified monitoring (DOMAIN.md §3.3, §7.1); never part of a stored policy,
+    /// set only by ``SessionPolicy/intensified(by:)``.
+    public var extendedBy: ObservationExtension?
 
     /// Creates a rule.
-    public init(profile: MonitoringProfile, minimumMinutes: Sourced<Int>, anchor: MonitoringAnchor, minimumIsHard: Sourced<Bool>) {
+    public init(
+        profile: MonitoringProfile, minimumMinutes: Sourced<Int>, anchor: MonitoringAnchor, minimumIsHard: Sourced<Bool>,
+        extendedBy: ObservationExtension? = nil
+    ) {
         self.profile = profile
         self.minimumMinutes = minimumMinutes
         self.anchor = anchor
         self.minimumIsHard = minimumIsHard
+        self.extendedBy = extendedBy
+    }
+
+    /// The minimum observation in force: the product's minimum plus any extension.
+    public var effectiveMinutes: Int { minimumMinutes.value + (extendedBy?.minutes ?? 0) }
+}
+
+/// Extra observation on top of a product's minimum, and why (DOMAIN.md §7.1: "moderate hepatic impairment: possibly longer
+/// monitoring").
+public struct ObservationExtension: Codable, Sendable, Equatable {
+    /// Minutes added.
+    public var minutes: Int
+    /// Why, in words for the run-sheet ("Moderate hepatic impairment (Child-Pugh B)").
+    public var reasons: [String]
+    /// Whether no override may shorten the extension either (else a prescriber may, with a reason; the product's own hard
+    /// minimum still stands).
+    public var isHard: Bool
+
+    /// Creates an extension.
+    public init(minutes: Int, reasons: [String], isHard: Bool) {
+        self.minutes = minutes
+        self.reasons = reasons
+        self.isHard = isHard
     }
 }
 
@@ -28,8 +57,10 @@ public struct DischargePolicy: Codable, Sendable, Equatable {
     public var instrument: Sourced<DischargeInstrument>
     /// Aldrete cutoff (≥9).
     public var aldreteCutoff: Sourced<Int>
-    /// PADSS cutoff (≥9).
+    /// PADSS cutoff for the original PADSS (≥9 of 10).
     public var padssCutoff: Sourced<Int>
+    /// Cutoff for the modified PADSS, which drops intake/output and so reaches 8 at most (DOMAIN.md §7.3).
+    public var modifiedPADSSCutoff: Sourced<Int>
     /// The Aldrete circulation item's form and bands.
     public var aldreteCirculation: AldreteCirculationRule
     /// The PADSS variant.
@@ -47,18 +78,22 @@ public struct DischargePolicy: Codable, Sendable, Equatable {
     public static let seedCADSSTolerance = Sourced(0, .designDefault)
     /// DESIGN DEFAULT: a set within the last 15 minutes counts as "before discharge".
     public static let seedPreDischargeWindow = Sourced(15, .designDefault)
+    /// DESIGN DEFAULT: DOMAIN.md §7.3 gives ≥9 for the 10-point original only; ≥7 of 8 allows one item at 1, as ≥9 of 10 does.
+    public static let seedModifiedPADSSCutoff = Sourced(7, .designDefault)
 
     /// Creates discharge settings.
     public init(
         rules: [DischargeRule], instrument: Sourced<DischargeInstrument>, aldreteCutoff: Sourced<Int>, padssCutoff: Sourced<Int>,
         aldreteCirculation: AldreteCirculationRule, padss: PADSSRules, vitalThresholds: [VitalThreshold<AlertLevel>],
         overrideRoles: Sourced<[Role]>, cadssToleranceAbovePreDose: Sourced<Int> = DischargePolicy.seedCADSSTolerance,
-        preDischargeWindowMinutes: Sourced<Int> = DischargePolicy.seedPreDischargeWindow
+        preDischargeWindowMinutes: Sourced<Int> = DischargePolicy.seedPreDischargeWindow,
+        modifiedPADSSCutoff: Sourced<Int> = DischargePolicy.seedModifiedPADSSCutoff
     ) {
         self.rules = rules
         self.instrument = instrument
         self.aldreteCutoff = aldreteCutoff
         self.padssCutoff = padssCutoff
+        self.modifiedPADSSCutoff = modifiedPADSSCutoff
         self.aldreteCirculation = aldreteCirculation
         self.padss = padss
         self.vitalThresholds = vitalThresholds
@@ -69,7 +104,7 @@ public struct DischargePolicy: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case rules, instrument, aldreteCutoff, padssCutoff, aldreteCirculation, padss, vitalThresholds, overrideRoles, cadssToleranceAbovePreDose
-        case preDischargeWindowMinutes
+        case preDischargeWindowMinutes, modifiedPADSSCutoff
     }
 
     /// Decodes stored settings; a policy stored before the CADSS and pre-discharge settings existed gets their seeds.
@@ -85,16 +120,61 @@ public struct DischargePolicy: Codable, Sendable, Equatable {
         overrideRoles = try c.decode(Sourced<[Role]>.self, forKey: .overrideRoles)
         cadssToleranceAbovePreDose = try c.decodeIfPresent(Sourced<Int>.self, forKey: .cadssToleranceAbovePreDose) ?? Self.seedCADSSTolerance
         preDischargeWindowMinutes = try c.decodeIfPresent(Sourced<Int>.self, forKey: .preDischargeWindowMinutes) ?? Self.seedPreDischargeWindow
+        modifiedPADSSCutoff = try c.decodeIfPresent(Sourced<Int>.self, forKey: .modifiedPADSSCutoff) ?? Self.seedModifiedPADSSCutoff
     }
 
     /// The rule for a profile.
     public func rule(for profile: MonitoringProfile) -> DischargeRule? { rules.first { $0.profile == profile } }
 
-    /// The cutoff for an instrument.
+    /// The cutoff for an instrument, for the PADSS variant the clinic runs (DOMAIN.md §7.3).
     public func cutoff(for instrument: DischargeInstrument) -> Int {
         switch instrument {
         case .aldrete: aldreteCutoff.value
-        case .padss: padssCutoff.value
+        case .padss: padss.includesIntakeOutput.value ? padssCutoff.value : modifiedPADSSCutoff.value
+        }
+    }
+
+    /// The highest total the instrument (and the clinic's PADSS variant) can reach (DOMAIN.md §7.2–7.3).
+    public func maximum(for instrument: DischargeInstrument) -> Int {
+        switch instrument {
+        case .aldrete: ModifiedAldrete.maximum
+        case .padss: padss.maximum
+        }
+    }
+
+    /// "modified Aldrete", "PADSS" or "modified PADSS".
+    public func name(of instrument: DischargeInstrument) -> String {
+        switch instrument {
+        case .aldrete: "modified Aldrete"
+        case .padss: padss.variantName
+        }
+    }
+
+    /// Refuses settings no session could meet, naming the field: a cutoff above what its score can reach (DOMAIN.md §7.2–7.3;
+    /// the modified PADSS stops at 8, so the original's ≥9 can never be met), a minimum observation below zero, PADSS bands
+    /// out of order.
+    public func validate() throws(ValidationError) {
+        let cutoffs: [(String, Sourced<Int>, Int, String)] = [
+            ("aldreteCutoff", aldreteCutoff, ModifiedAldrete.maximum, "the modified Aldrete score"),
+            ("padssCutoff", padssCutoff, 10, "the original PADSS (with intake/output)"),
+            ("modifiedPADSSCutoff", modifiedPADSSCutoff, 8, "the modified PADSS (without intake/output)"),
+        ]
+        for (field, cutoff, maximum, what) in cutoffs where !(1...maximum).contains(cutoff.value) {
+            throw ValidationError(
+                field: field, message: "\(field) must be between 1 and \(maximum), the most \(what) can reach; got \(cutoff.value)")
+        }
+        for (index, rule) in rules.enumerated() where !(0...1_440).contains(rule.minimumMinutes.value) {
+            throw ValidationError(
+                field: "rules[\(index)].minimumMinutes", message: "minimumMinutes must be between 0 and 1440; got \(rule.minimumMinutes.value)")
+        }
+        let bands = padss.vitalSigns
+        guard bands.fullScoreMaxPercent.value >= 0, bands.oneScoreMaxPercent.value >= bands.fullScoreMaxPercent.value,
+            bands.oneScoreMaxPercent.value <= 1_000
+        else {
+            throw ValidationError(
+                field: "padss.vitalSigns.oneScoreMaxPercent",
+                message: "the PADSS vital-signs bands must satisfy 0 ≤ fullScoreMaxPercent ≤ oneScoreMaxPercent ≤ 1000; got "
+                    + "\(bands.fullScoreMaxPercent.value) and \(bands.oneScoreMaxPercent.value)")
         }
     }
 }
@@ -240,7 +320,11 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
             throw SessionError(.outOfRange, field: "route", message: "no discharge rule is configured for \(profile.rawValue)")
         }
         let anchor = rule.anchor == .dosingStart ? input.dosingStart : input.dosingEnd
-        let endsAt = anchor.addingTimeInterval(Double(rule.minimumMinutes.value) * 60)
+        let endsAt = anchor.addingTimeInterval(Double(rule.effectiveMinutes) * 60)
+        // DOMAIN.md §7.1: the product's hard minimum; an extension for intensified monitoring is hard only when the clinic says so.
+        let hardEndsAt: Date? =
+            rule.extendedBy?.isHard == true
+            ? endsAt : (rule.minimumIsHard.value ? anchor.addingTimeInterval(Double(rule.minimumMinutes.value) * 60) : nil)
         let unmet = input.unmetCriteria(minimumEndsAt: endsAt, rule: rule, policy: policy)
         if unmet.isEmpty {
             return DischargeDecision(isReady: true, unmet: [], minimumObservationEndsAt: endsAt, readyAt: input.now, override: nil)
@@ -259,7 +343,7 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
         if profile == .spravato, unmet.contains(where: { $0.criterion == .monitoringComplete }) {
             return DischargeDecision(isReady: false, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: nil, override: nil)
         }
-        if rule.minimumIsHard.value, unmet.contains(where: { $0.criterion == .minimumObservation }) {
+        if let hardEndsAt, input.now < hardEndsAt {
             return DischargeDecision(isReady: false, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: nil, override: nil)
         }
         return DischargeDecision(isReady: true, unmet: unmet, minimumObservationEndsAt: endsAt, readyAt: input.now, override: override)
@@ -270,8 +354,12 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
         // DOMAIN.md §7.1: the minimum is "at least", so exactly at the end is met.
         if now < minimumEndsAt {
             let remaining = Int((minimumEndsAt.timeIntervalSince(now) / 60).rounded(.up))
+            let extended =
+                rule.extendedBy.map {
+                    " (\(rule.minimumMinutes.value) + \($0.minutes) extended for intensified monitoring: \($0.reasons.joined(separator: "; ")))"
+                } ?? ""
             unmet.append(
-                .init(.minimumObservation, "minimum observation of \(rule.minimumMinutes.value) min not reached; \(remaining) min to go"))
+                .init(.minimumObservation, "minimum observation of \(rule.effectiveMinutes) min\(extended) not reached; \(remaining) min to go"))
         }
         switch (latestMOAAS, preDoseMOAAS) {
         case (let latest?, let pre):
@@ -287,14 +375,16 @@ public struct DischargeAssessment: Codable, Sendable, Equatable {
         }
         let instrument = policy.discharge.instrument.value
         let cutoff = policy.discharge.cutoff(for: instrument)
+        let name = policy.discharge.name(of: instrument)
         if let score {
             if score.instrument != instrument {
-                unmet.append(.init(.score, "the clinic uses \(instrument.rawValue); got a \(score.instrument.rawValue) score"))
+                unmet.append(.init(.score, "the clinic uses the \(name); got a \(score.instrument.rawValue) score"))
             } else if score.total < cutoff {
-                unmet.append(.init(.score, "\(instrument.rawValue) total \(score.total) is below the cutoff \(cutoff)"))
+                let maximum = policy.discharge.maximum(for: instrument)
+                unmet.append(.init(.score, "\(name) total \(score.total) of \(maximum) is below the cutoff \(cutoff)"))
             }
         } else {
-            unmet.append(.init(.score, "no \(instrument.rawValue) score recorded"))
+            unmet.append(.init(.score, "no \(name) score recorded"))
         }
         if let latestVitals {
             for alert in latestVitals.alerts(policy.discharge.vitalThresholds, baseline: preDoseVitals) {

@@ -21,6 +21,9 @@ public struct ModifiedAldrete: Codable, Sendable, Equatable {
     /// SpO2: 2 >92% on room air, 1 needs O2 to keep >90%, 0 <90% even with O2.
     public var spo2: Int
 
+    /// The highest total: five items of 0–2 (DOMAIN.md §7.2).
+    public static let maximum = 10
+
     /// A score from item values; throws naming the first item outside 0–2.
     public init(activity: Int, respiration: Int, circulation: Int, consciousness: Int, spo2: Int) throws(SessionError) {
         for (name, value) in [
@@ -134,6 +137,39 @@ public struct PADSS: Codable, Sendable, Equatable {
 
     /// The total (0–10, or 0–8 for the modified PADSS).
     public var total: Int { vitalSigns + activityMentalStatus + painNauseaVomiting + surgicalBleeding + (intakeOutput ?? 0) }
+
+    /// The vital-signs item from the pre-dose and latest sets (DOMAIN.md §7.3: within 20% of pre-procedure = 2; 20–40% = 1;
+    /// >40% = 0): the larger change of systolic pressure and pulse, as PADSS scores "BP and pulse". Without both sets the
+    /// item cannot be shown to be met and scores 0.
+    public static func vitalSignsItem(preDose: VitalSigns?, latest: VitalSigns?, rule: PADSSVitalSignsRule) -> Int {
+        guard let preDose, let latest else { return 0 }
+        func percentChange(_ before: Int, _ now: Int) -> Decimal {
+            before > 0 ? Decimal(abs(now - before)) * 100 / Decimal(before) : (now == before ? 0 : 100)
+        }
+        let change = max(percentChange(preDose.systolic, latest.systolic), percentChange(preDose.heartRate, latest.heartRate))
+        if change <= rule.fullScoreMaxPercent.value { return 2 }
+        if change <= rule.oneScoreMaxPercent.value { return 1 }
+        return 0
+    }
+}
+
+/// The PADSS vital-signs bands (DOMAIN.md §7.3 [Chung 1995]): change from pre-procedure, in percent.
+public struct PADSSVitalSignsRule: Codable, Sendable, Equatable {
+    /// A change up to and including this scores 2 (20%).
+    public var fullScoreMaxPercent: Sourced<Decimal>
+    /// A change above the first band up to and including this scores 1 (40%); above it scores 0.
+    public var oneScoreMaxPercent: Sourced<Decimal>
+
+    /// Creates the bands.
+    public init(fullScoreMaxPercent: Sourced<Decimal>, oneScoreMaxPercent: Sourced<Decimal>) {
+        self.fullScoreMaxPercent = fullScoreMaxPercent
+        self.oneScoreMaxPercent = oneScoreMaxPercent
+    }
+
+    /// DOMAIN.md §7.3: within 20% = 2; 20–40% = 1; >40% = 0.
+    public static let seed = PADSSVitalSignsRule(
+        fullScoreMaxPercent: Sourced(20, .sourced("DOMAIN.md §7.3 [Chung 1995]")),
+        oneScoreMaxPercent: Sourced(40, .sourced("DOMAIN.md §7.3 [Chung 1995]")))
 }
 
 /// The clinic's PADSS variant (DOMAIN.md §7.3).
@@ -142,12 +178,37 @@ public struct PADSSRules: Codable, Sendable, Equatable {
     public var includesIntakeOutput: Sourced<Bool>
     /// Whether a blank surgical-bleeding item counts as N/A = 2 (unvalidated adaptation; off by default).
     public var bleedingNotApplicableScoresTwo: Sourced<Bool>
+    /// How the vital-signs item is banded.
+    public var vitalSigns: PADSSVitalSignsRule
 
     /// Creates PADSS rules.
-    public init(includesIntakeOutput: Sourced<Bool>, bleedingNotApplicableScoresTwo: Sourced<Bool>) {
+    public init(
+        includesIntakeOutput: Sourced<Bool>, bleedingNotApplicableScoresTwo: Sourced<Bool>, vitalSigns: PADSSVitalSignsRule = .seed
+    ) {
         self.includesIntakeOutput = includesIntakeOutput
         self.bleedingNotApplicableScoresTwo = bleedingNotApplicableScoresTwo
+        self.vitalSigns = vitalSigns
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case includesIntakeOutput, bleedingNotApplicableScoresTwo, vitalSigns
+    }
+
+    /// Decodes stored rules; a policy stored before the vital-signs bands were data gets the §7.3 seed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        includesIntakeOutput = try c.decode(Sourced<Bool>.self, forKey: .includesIntakeOutput)
+        bleedingNotApplicableScoresTwo = try c.decode(Sourced<Bool>.self, forKey: .bleedingNotApplicableScoresTwo)
+        vitalSigns = try c.decodeIfPresent(PADSSVitalSignsRule.self, forKey: .vitalSigns) ?? .seed
+    }
+
+    /// The highest total the variant can reach (DOMAIN.md §7.3): five items of 0–2 = 10 for the original PADSS, four = 8
+    /// for the modified PADSS without intake/output. The N/A = 2 adaptation scores surgical bleeding for the clinic; it
+    /// keeps the item, so it does not change the maximum.
+    public var maximum: Int { (includesIntakeOutput.value ? 5 : 4) * DischargeScoreItems.range.upperBound }
+
+    /// "PADSS" or "modified PADSS".
+    public var variantName: String { includesIntakeOutput.value ? "PADSS" : "modified PADSS" }
 }
 
 /// A completed discharge score of either kind.

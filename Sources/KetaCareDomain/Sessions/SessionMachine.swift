@@ -161,6 +161,9 @@ public struct SessionRecord: Sendable, Equatable {
 public enum DischargeFormItems: Sendable, Equatable {
     /// Modified Aldrete (DOMAIN.md §7.2): activity, respiration and consciousness as rated at the chair.
     case aldrete(activity: Int, respiration: Int, consciousness: Int)
+    /// PADSS (DOMAIN.md §7.3): activity and mental status, pain/nausea/vomiting, surgical bleeding (nil: the clinic's N/A = 2
+    /// adaptation), intake and output (nil for the modified PADSS); the vital-signs item comes from the readings.
+    case padss(activityMentalStatus: Int, painNauseaVomiting: Int, surgicalBleeding: Int?, intakeOutput: Int?)
 }
 
 /// A discharge assessment as the clinician submits it.
@@ -596,6 +599,14 @@ extension SessionMachine {
             let spo2 = latest.map { ModifiedAldrete.spo2Item(spo2: $0.vitals.spo2, onSupplementalOxygen: $0.onSupplementalOxygen) } ?? 0
             score = .aldrete(
                 try ModifiedAldrete(activity: activity, respiration: respiration, circulation: circulation, consciousness: consciousness, spo2: spo2))
+        case .padss(let activity, let pain, let bleeding, let intakeOutput):
+            // DOMAIN.md §7.3: the vital-signs item from the latest BP and pulse against the pre-dose set (20% / 40% bands).
+            let rules = policy.discharge.padss
+            let vitalSigns = PADSS.vitalSignsItem(preDose: record.baselineVitals, latest: latest?.vitals, rule: rules.vitalSigns)
+            score = .padss(
+                try PADSS(
+                    vitalSigns: vitalSigns, activityMentalStatus: activity, painNauseaVomiting: pain, surgicalBleeding: bleeding,
+                    intakeOutput: intakeOutput, rules: rules))
         }
         let start = record.dosingStart ?? now
         let end = record.dosingEnd ?? now

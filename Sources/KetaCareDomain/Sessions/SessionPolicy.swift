@@ -31,6 +31,8 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
     public var remsEnabled: Sourced<Bool>
     /// Minutes after which an unacknowledged critical alert escalates to the prescriber on site (DOMAIN.md §6.5 alert mechanics).
     public var escalationMinutes: Sourced<Int>
+    /// Which screening findings call for closer monitoring, and how much closer (DOMAIN.md §3.3, §3.4, §7.1).
+    public var intensification: IntensificationPolicy
 
     /// DOMAIN.md §6.5 alert mechanics: "Unacknowledged critical alerts escalate after 2 min" (DESIGN DEFAULT).
     public static let seedEscalation = Sourced(2, .designDefault)
@@ -40,7 +42,8 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         transitionRoles: Sourced<[Role]>, plausibility: VitalPlausibility, alerts: [VitalThreshold<AlertLevel>], preDose: PreDosePolicy,
         monitoring: MonitoringPolicy, assessments: AssessmentPolicy, sideEffects: [SideEffectItem],
         rescueMedications: RescueMedicationPolicy = .seed, discharge: DischargePolicy, reporting: [ReportingRule],
-        safetyWatch: SafetyWatchPolicy, remsEnabled: Sourced<Bool>, escalationMinutes: Sourced<Int> = SessionPolicy.seedEscalation
+        safetyWatch: SafetyWatchPolicy, remsEnabled: Sourced<Bool>, escalationMinutes: Sourced<Int> = SessionPolicy.seedEscalation,
+        intensification: IntensificationPolicy = .seed
     ) {
         self.transitionRoles = transitionRoles
         self.plausibility = plausibility
@@ -55,11 +58,12 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         self.safetyWatch = safetyWatch
         self.remsEnabled = remsEnabled
         self.escalationMinutes = escalationMinutes
+        self.intensification = intensification
     }
 
     private enum CodingKeys: String, CodingKey {
         case transitionRoles, plausibility, alerts, preDose, monitoring, assessments, sideEffects, rescueMedications, discharge, reporting,
-            safetyWatch, remsEnabled, escalationMinutes
+            safetyWatch, remsEnabled, escalationMinutes, intensification
     }
 
     /// Decodes a stored policy; a missing field takes its seed value.
@@ -79,6 +83,20 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         safetyWatch = try c.decodeIfPresent(SafetyWatchPolicy.self, forKey: .safetyWatch) ?? seed.safetyWatch
         remsEnabled = try c.decodeIfPresent(Sourced<Bool>.self, forKey: .remsEnabled) ?? seed.remsEnabled
         escalationMinutes = try c.decodeIfPresent(Sourced<Int>.self, forKey: .escalationMinutes) ?? Self.seedEscalation
+        intensification = try c.decodeIfPresent(IntensificationPolicy.self, forKey: .intensification) ?? .seed
+    }
+
+    /// Refuses settings no session could meet, naming the field (`discharge.modifiedPADSSCutoff`).
+    public func validate() throws(ValidationError) {
+        func within(_ area: String, _ body: () throws(ValidationError) -> Void) throws(ValidationError) {
+            do {
+                try body()
+            } catch {
+                throw ValidationError(field: "\(area).\(error.field)", message: error.message)
+            }
+        }
+        try within("discharge") { () throws(ValidationError) in try discharge.validate() }
+        try within("intensification") { () throws(ValidationError) in try intensification.validate() }
     }
 
     /// The values KetaCare ships with.

@@ -237,6 +237,7 @@ extension SessionController {
             }
             values["pk"] = pk
         }
+        values.merge(monitoringValues(file, policy: policy, now: now)) { a, _ in a }  // DOMAIN.md §3.3, §3.4, §7.1
         return values
     }
 
@@ -350,6 +351,7 @@ extension SessionController {
             }
             values["has_ledger_stock"] = !stock.isEmpty
         }
+        values.merge(dischargeFormValues(file, policy: policy)) { a, _ in a }  // DOMAIN.md §7.2–7.4: the clinic's score
         values["next_state"] = state.next.map { ["name": $0.name, "label": Self.stateLabels[$0.name] ?? $0.name] } as Any
         values["form"] = form
         if let error {
@@ -619,12 +621,7 @@ extension SessionController {
     @Sendable func dischargeFromForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try sessionID(context)
         return try await formAction(context, anchor: "discharge") { form in
-            let input = DischargeInput(
-                version: try Self.requireInt(form, "version"), activity: try Self.requireInt(form, "activity"),
-                respiration: try Self.requireInt(form, "respiration"), consciousness: try Self.requireInt(form, "consciousness"),
-                escort_present: Self.flag(form, "escort_present"), driving_advice: Self.flag(form, "driving_advice"),
-                override_reason: form["override_reason"])
-            _ = try await assessDischarge(id, input, context: context)
+            _ = try await assessDischarge(id, try Self.dischargeInput(form), context: context)
         }
     }
 

@@ -149,19 +149,6 @@ struct SessionController {
         static let keys: Set<String> = ["drug", "dose_mg", "route", "indication", "given_at"]
     }
 
-    struct DischargeInput: Decodable, Sendable {
-        var version: Int
-        var activity: Int
-        var respiration: Int
-        var consciousness: Int
-        var escort_present: Bool
-        var driving_advice: Bool
-        var override_reason: String?
-        static let keys: Set<String> = [
-            "version", "activity", "respiration", "consciousness", "escort_present", "driving_advice", "override_reason",
-        ]
-    }
-
     // MARK: - Shared pieces
 
     struct Clinician: Sendable {
@@ -218,7 +205,9 @@ struct SessionController {
             let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
             let (command, draft) = try await make(file, policy, now, db)
             if command.readsPreDoseRecord { try await SessionRepository.loadPreDoseFacts(into: &file, clinicID: clinicID, on: db) }
-            var machine = SessionMachine(record: file.record(now: now), policy: policy.sessions)
+            // DOMAIN.md §3.3, §3.4, §7.1: the schedule and discharge rules run intensified for this patient's screening.
+            if command.readsMonitoringSchedule { try await SessionRepository.loadScreening(into: &file, clinicID: clinicID, on: db) }
+            var machine = SessionMachine(record: file.record(now: now), policy: file.effectivePolicy(policy.sessions))
             let effects = try machine.handle(command, by: actor, at: now)
             let commit = try await SessionRepository.commit(
                 effects, record: machine.record, session: file.session, actor: actor, now: now, orderDraft: draft, alertID: alertID,
@@ -583,13 +572,18 @@ struct SessionController {
     func assessDischarge(_ id: String, _ input: DischargeInput, context: AppRequestContext) async throws -> DischargeDecision {
         let reason = input.override_reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if !reason.isEmpty, !dependencies.matrix.allows(clinician(context).role, .overrideDischarge) { throw APIError.forbidden(.overrideDischarge) }
-        let request = DischargeRequest(
-            items: .aldrete(activity: input.activity, respiration: input.respiration, consciousness: input.consciousness),
-            escortPresent: input.escort_present, drivingAdviceAcknowledged: input.driving_advice, overrideReason: reason)
-        let outcome = try await run(id, action: "session.discharge_assessment", context: context, version: input.version, .assessDischarge(request)) {
-            outcome in
-            let score = outcome.dischargeScore.map { "\($0.total)" } ?? "-"
-            return "ready=true score=\(score) override=\(!reason.isEmpty)"
+        let outcome = try await run(
+            id, action: "session.discharge_assessment", context: context, version: input.version,
+            detail: { outcome in
+                let score = outcome.dischargeScore.map { "\($0.instrument.rawValue)=\($0.total)" } ?? "score=-"
+                return "ready=true \(score) override=\(!reason.isEmpty)"
+            }
+        ) { _, policy, _, _ in
+            // DOMAIN.md §7.2–7.3: the items of the clinic's score, refused by the name the client sent.
+            let items = try Self.dischargeItems(input, policy: policy.sessions)
+            let request = DischargeRequest(
+                items: items, escortPresent: input.escort_present, drivingAdviceAcknowledged: input.driving_advice, overrideReason: reason)
+            return (.assessDischarge(request), nil)
         }
         guard let decision = outcome.discharge else { throw StoreError.notFound(resource: "discharge decision") }
         return decision
@@ -621,6 +615,7 @@ struct SessionController {
     static func nextVitalsDue(_ file: SessionFile, policy: ClinicPolicy, now: Date) -> MonitoringDue? {
         let session = file.session
         guard let start = session.dosingStart, !session.state.isTerminal else { return nil }
+        let policy = effectivePolicy(policy, file: file)  // DOMAIN.md §3.3, §3.4: the patient's closer schedule
         let times = file.vitals.map(\.at).filter { $0 >= start }
         return MonitoredMeasurement.allCases.compactMap {
             policy.sessions.monitoring.nextDue(

@@ -82,17 +82,19 @@ struct AlertEscalationService: Service {
         for id in ids {
             // Most passes find nothing due: decide on a read first, and write (deciding again on the current record) only then.
             let isDue = try await store.database.read { db -> Bool in
-                let file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+                var file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+                try await SessionRepository.loadScreening(into: &file, clinicID: clinicID, on: db)  // DOMAIN.md §3.3, §3.4
                 let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy.sessions
-                var machine = SessionMachine(record: file.record(now: now), policy: policy)
+                var machine = SessionMachine(record: file.record(now: now), policy: file.effectivePolicy(policy))
                 return try !machine.handle(.tick, by: .system, at: now).isEmpty
             }
             guard isDue else { continue }
             do {
                 raised += try await store.database.write { db -> [StoredSessionAlert] in
-                    let file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+                    var file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+                    try await SessionRepository.loadScreening(into: &file, clinicID: clinicID, on: db)  // DOMAIN.md §3.3, §3.4
                     let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy.sessions
-                    var machine = SessionMachine(record: file.record(now: now), policy: policy)
+                    var machine = SessionMachine(record: file.record(now: now), policy: file.effectivePolicy(policy))
                     let effects = try machine.handle(.tick, by: .system, at: now)
                     guard !effects.isEmpty else { return [] }
                     let commit = try await SessionRepository.commit(

@@ -80,6 +80,93 @@ struct DischargeTests {
         #expect(try Self.unmet(input, policy: policy) == [.score])
     }
 
+    static func padss(_ items: [Int], rules: PADSSRules) throws -> DischargeScore {
+        .padss(
+            try PADSS(
+                vitalSigns: items[0], activityMentalStatus: items[1], painNauseaVomiting: items[2], surgicalBleeding: items[3],
+                intakeOutput: items.count > 4 ? items[4] : nil, rules: rules))
+    }
+
+    static func modified(bleedingNA: Bool = false) -> SessionPolicy {
+        var policy = F.policy
+        policy.discharge.instrument = Sourced(.padss, .designDefault)
+        policy.discharge.padss.includesIntakeOutput = Sourced(false, .designDefault)
+        policy.discharge.padss.bleedingNotApplicableScoresTwo = Sourced(bleedingNA, .designDefault)
+        return policy
+    }
+
+    @Test(
+        "§7.3 the modified PADSS (no intake/output) reaches 8, so its cutoff is its own: ≥7 of 8 (DESIGN DEFAULT), both sides",
+        arguments: [([2, 2, 2, 2], true), ([2, 2, 1, 2], true), ([2, 1, 1, 2], false), ([1, 2, 2, 1], false)])
+    func modifiedPADSSCutoff(items: [Int], met: Bool) throws {
+        let policy = Self.modified()
+        #expect(policy.discharge.maximum(for: .padss) == 8)
+        #expect(policy.discharge.cutoff(for: .padss) == 7)
+        #expect(policy.discharge.modifiedPADSSCutoff.provenance == .designDefault)
+        var input = try Self.input(now: 100)
+        input.score = try Self.padss(items, rules: policy.discharge.padss)
+        let unmet = try DischargeAssessment.evaluate(input, policy: policy).unmet
+        #expect(unmet.map(\.criterion) == (met ? [] : [.score]))
+        if !met { #expect(unmet.first?.reason.contains("modified PADSS total") == true && unmet.first?.reason.contains("of 8") == true) }
+    }
+
+    @Test(
+        "§7.3 maximum per variant: the N/A = 2 bleeding adaptation scores the item, it does not change the maximum",
+        arguments: [(true, false, 10), (true, true, 10), (false, false, 8), (false, true, 8)])
+    func padssMaximum(intakeOutput: Bool, bleedingNA: Bool, maximum: Int) throws {
+        let rules = PADSSRules(
+            includesIntakeOutput: Sourced(intakeOutput, .designDefault), bleedingNotApplicableScoresTwo: Sourced(bleedingNA, .designDefault))
+        #expect(rules.maximum == maximum)
+        let best = try PADSS(
+            vitalSigns: 2, activityMentalStatus: 2, painNauseaVomiting: 2, surgicalBleeding: bleedingNA ? nil : 2,
+            intakeOutput: intakeOutput ? 2 : nil,
+            rules: rules)
+        #expect(best.total == maximum)
+    }
+
+    @Test(
+        "§7.3 PADSS vital signs vs pre-procedure: within 20% = 2, 20–40% = 1, >40% = 0; the larger of BP and pulse",
+        arguments: [
+            // Pre-dose 120/80, HR 70.
+            (144, 70, 2), (145, 70, 1), (96, 70, 2), (95, 70, 1), (168, 70, 1), (169, 70, 0), (72, 70, 1), (71, 70, 0),
+            (120, 84, 2), (120, 85, 1), (120, 98, 1), (120, 99, 0), (120, 56, 2), (144, 85, 1), (130, 41, 0),
+        ])
+    func padssVitalSigns(systolic: Int, heartRate: Int, item: Int) {
+        let rule = F.policy.discharge.padss.vitalSigns
+        #expect(PADSS.vitalSignsItem(preDose: F.vitals(), latest: F.vitals(systolic: systolic, heartRate: heartRate), rule: rule) == item)
+    }
+
+    @Test("§7.3 PADSS vital signs without a pre-dose or a latest set cannot be shown to be met: 0")
+    func padssVitalSignsMissing() {
+        let rule = F.policy.discharge.padss.vitalSigns
+        #expect(PADSS.vitalSignsItem(preDose: nil, latest: F.vitals(), rule: rule) == 0)
+        #expect(PADSS.vitalSignsItem(preDose: F.vitals(), latest: nil, rule: rule) == 0)
+    }
+
+    @Test(
+        "§7.2–7.3 policy validation: a cutoff the variant cannot reach is refused naming the field",
+        arguments: [
+            ("sessions.discharge.modifiedPADSSCutoff", 9, true), ("sessions.discharge.modifiedPADSSCutoff", 8, false),
+            ("sessions.discharge.padssCutoff", 11, true), ("sessions.discharge.padssCutoff", 10, false),
+            ("sessions.discharge.aldreteCutoff", 11, true), ("sessions.discharge.aldreteCutoff", 0, true),
+            ("sessions.discharge.aldreteCutoff", 9, false),
+        ])
+    func cutoffValidation(field: String, value: Int, refused: Bool) {
+        var policy = ClinicPolicy.seed
+        switch field {
+        case "sessions.discharge.modifiedPADSSCutoff": policy.sessions.discharge.modifiedPADSSCutoff.value = value
+        case "sessions.discharge.padssCutoff": policy.sessions.discharge.padssCutoff.value = value
+        default: policy.sessions.discharge.aldreteCutoff.value = value
+        }
+        if refused {
+            let error = #expect(throws: ValidationError.self) { try policy.validate() }
+            #expect(error?.field == field)
+            #expect(error?.message.contains("the most") == true, "\(error?.message ?? "")")
+        } else {
+            #expect(throws: Never.self) { try policy.validate() }
+        }
+    }
+
     // MARK: - Other criteria
 
     @Test(
