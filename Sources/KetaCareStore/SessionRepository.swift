@@ -199,9 +199,9 @@ public struct StoredAdverseEvent: Sendable, Equatable {
 public struct SessionFile: Sendable {
     public let session: TreatmentSession
     public let order: StoredDoseOrder?
-    public let events: [SessionEvent]
-    public let alerts: [StoredSessionAlert]
-    public let adverseEvents: [StoredAdverseEvent]
+    public var events: [SessionEvent]
+    public var alerts: [StoredSessionAlert]
+    public var adverseEvents: [StoredAdverseEvent]
     /// The patient's stored consent for the session's route and current screening (issue #4), read with the session.
     public var stored: StoredTreatmentFacts? = nil
     /// The patient's questionnaire safety alerts (open, and recent acknowledged ones), newest first, for the pre-dose gate.
@@ -301,11 +301,22 @@ public enum SessionRepository {
     /// `includePreDoseFacts: false` skips the patient's stored consent, screening and questionnaire safety alerts (three
     /// reads), which only the pre-dose gate reads; ``loadPreDoseFacts(into:clinicID:now:on:)`` adds them later.
     public static func load(
-        id: String, clinicID: String, now: Date = Date(), includePreDoseFacts: Bool = true, on db: any SQLDatabase
+        id: String, clinicID: String, now: Date = Date(), includePreDoseFacts: Bool = true, includeTimeline: Bool = true,
+        on db: any SQLDatabase
     ) async throws -> SessionFile {
         let session = try await require(id: id, clinicID: clinicID, on: db)
         let order = try await currentOrder(session: id, on: db)
-        let events = try await db.select().column("*").from("session_events").where("session_id", .equal, SQLBind(id))
+        var file = SessionFile(session: session, order: order, events: [], alerts: [], adverseEvents: [])
+        if includeTimeline { try await loadTimeline(into: &file, on: db) }
+        if includePreDoseFacts { try await loadPreDoseFacts(into: &file, clinicID: clinicID, now: now, on: db) }
+        return file
+    }
+
+    /// Adds the session's timeline, alerts and adverse events (`load(…, includeTimeline: false)` leaves them empty: a command
+    /// that only appends, such as a vitals set, does not read them).
+    public static func loadTimeline(into file: inout SessionFile, on db: any SQLDatabase) async throws {
+        let id = file.session.id
+        file.events = try await db.select().column("*").from("session_events").where("session_id", .equal, SQLBind(id))
             .orderBy("seq").all().map { row in
                 SessionEvent(
                     id: try row.decode(column: "id", as: String.self), kind: try row.decode(column: "kind", as: String.self),
@@ -313,13 +324,10 @@ public enum SessionRepository {
                     recordedBy: try row.decode(column: "recorded_by", as: String.self), role: try row.decode(column: "role", as: String.self),
                     payloadJSON: try row.decode(column: "payload_json", as: String.self))
             }
-        let alerts = try await db.select().column("*").from("session_alerts").where("session_id", .equal, SQLBind(id)).orderBy("raised_at").all()
+        file.alerts = try await db.select().column("*").from("session_alerts").where("session_id", .equal, SQLBind(id)).orderBy("raised_at").all()
             .map(decodeAlert)
-        let adverse = try await db.select().column("*").from("adverse_events").where("session_id", .equal, SQLBind(id)).orderBy("onset").all()
-            .map(decodeAdverseEvent)
-        var file = SessionFile(session: session, order: order, events: events, alerts: alerts, adverseEvents: adverse)
-        if includePreDoseFacts { try await loadPreDoseFacts(into: &file, clinicID: clinicID, now: now, on: db) }
-        return file
+        file.adverseEvents = try await db.select().column("*").from("adverse_events").where("session_id", .equal, SQLBind(id)).orderBy("onset")
+            .all().map(decodeAdverseEvent)
     }
 
     /// Adds the patient's stored consent and screening and questionnaire safety alerts, which the pre-dose gate reads.

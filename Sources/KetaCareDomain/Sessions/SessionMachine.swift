@@ -429,6 +429,16 @@ extension SessionCommand {
         return false
     }
 
+    /// Whether the command reads what the timeline recorded (``SessionRecord/vitals``, the ratings, the alerts, the pre-dose
+    /// overrides): the step into dosing, the discharge assessment and the tick. Every other command only appends, so the
+    /// caller may leave the timeline unread (a vitals set then costs two reads, not the whole session).
+    public var readsTimeline: Bool {
+        switch self {
+        case .assessDischarge, .tick: true
+        default: readsPreDoseRecord
+        }
+    }
+
     /// Whether this is an amendment (the only command a signed record takes).
     var isAmendment: Bool {
         if case .amend = self { return true }

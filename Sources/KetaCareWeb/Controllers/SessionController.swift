@@ -199,11 +199,13 @@ struct SessionController {
         let now = dependencies.now()
         let actor = actor(context)
         return try await store.audited(context.auditContext, at: now, action: action, resourceType: "session", resourceID: id) { db in
-            var file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, on: db)
+            // The session row and its order; the timeline and the patient's facts only for the commands that read them.
+            var file = try await SessionRepository.load(id: id, clinicID: clinicID, includePreDoseFacts: false, includeTimeline: false, on: db)
             // A signed record refuses every command but an amendment before any version question.
             if !file.session.isSigned, let version { try Self.requireVersion(file.session, version) }
             let policy = try await PolicyRepository.current(clinicID: clinicID, on: db).policy
             let (command, draft) = try await make(file, policy, now, db)
+            if command.readsTimeline { try await SessionRepository.loadTimeline(into: &file, on: db) }
             if command.readsPreDoseRecord { try await SessionRepository.loadPreDoseFacts(into: &file, clinicID: clinicID, on: db) }
             // DOMAIN.md §3.3, §3.4, §7.1: the schedule and discharge rules run intensified for this patient's screening.
             if command.readsMonitoringSchedule { try await SessionRepository.loadScreening(into: &file, clinicID: clinicID, on: db) }
