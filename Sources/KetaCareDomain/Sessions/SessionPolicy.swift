@@ -97,6 +97,7 @@ public struct SessionPolicy: Codable, Sendable, Equatable {
         }
         try within("discharge") { () throws(ValidationError) in try discharge.validate() }
         try within("intensification") { () throws(ValidationError) in try intensification.validate() }
+        try within("monitoring") { () throws(ValidationError) in try monitoring.validate() }
     }
 
     /// The values KetaCare ships with.
@@ -277,10 +278,31 @@ public struct MonitoringPolicy: Codable, Sendable, Equatable {
         case schedules, timepointToleranceMinutes, overdueGraceMinutes, timepointLateMinutes
     }
 
-    /// Decodes stored settings; a policy stored before the late allowance existed gets the seed.
+    /// The measurements the Spravato label asks for throughout (DOMAIN.md §6.1–6.2: BP at its timepoints, pulse oximetry
+    /// throughout the observation): a clinic sets their intervals, but cannot have none.
+    public static let labelRequired: [(MonitoringProfile, MonitoredMeasurement)] = [(.spravato, .bloodPressure), (.spravato, .oximetry)]
+
+    /// Refuses a policy without a schedule the label requires, naming the field.
+    public func validate() throws(ValidationError) {
+        for (profile, measurement) in Self.labelRequired where schedule(profile, measurement) == nil {
+            throw ValidationError(
+                field: "schedules",
+                message:
+                    "a \(measurement.label) schedule for \(profile.rawValue) is required (DOMAIN.md §6.1–6.2); set its interval instead of removing it"
+            )
+        }
+    }
+
+    /// Decodes stored settings; a policy stored before the late allowance existed gets the seed, and one stored before a
+    /// label-required schedule existed (Spravato oximetry, issue #10) gets the seed's schedule for it, keeping the clinic's own.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        schedules = try c.decode([MeasurementSchedule].self, forKey: .schedules)
+        let stored = try c.decode([MeasurementSchedule].self, forKey: .schedules)
+        schedules =
+            stored
+            + Self.labelRequired.compactMap { profile, measurement in
+                stored.contains { $0.profile == profile && $0.measurement == measurement } ? nil : Self.seed.schedule(profile, measurement)
+            }
         timepointToleranceMinutes = try c.decode(Sourced<Int>.self, forKey: .timepointToleranceMinutes)
         overdueGraceMinutes = try c.decode(Sourced<Int>.self, forKey: .overdueGraceMinutes)
         timepointLateMinutes = try c.decodeIfPresent(Sourced<Int>.self, forKey: .timepointLateMinutes) ?? Self.seedTimepointLate

@@ -40,4 +40,26 @@ struct SessionPolicyTests {
         let keys = seed.alerts.map(\.key) + seed.preDose.bloodPressureGate.map(\.key) + seed.assessments.moaasThresholds.map(\.key)
         #expect(Set(keys).count == keys.count)
     }
+
+    @Test("§6.1–6.2: a policy stored before the Spravato oximetry schedule gets the seed's, keeps its own; removing it is refused")
+    func labelRequiredSchedules() throws {
+        var old = seed.monitoring
+        old.schedules.removeAll { $0.profile == .spravato && $0.measurement == .oximetry }
+        var custom = try #require(old.schedules.first { $0.profile == .spravato && $0.measurement == .bloodPressure })
+        custom.timepoints.append(MonitoringTimepoint(anchor: .dosingStart, minute: 90))
+        old.schedules.removeAll { $0.profile == .spravato && $0.measurement == .bloodPressure }
+        old.schedules.append(custom)
+        let decoded = try JSONDecoder().decode(MonitoringPolicy.self, from: try JSONEncoder().encode(old))
+        #expect(decoded.schedule(.spravato, .oximetry) == seed.monitoring.schedule(.spravato, .oximetry))
+        #expect(decoded.schedule(.spravato, .bloodPressure) == custom, "the clinic's own schedule is kept")
+        var policy = seed
+        policy.monitoring = old
+        #expect(throws: ValidationError.self) { try policy.validate() }
+        do {
+            try policy.validate()
+        } catch {
+            #expect(error.field == "monitoring.schedules")
+        }
+        #expect(throws: Never.self) { try seed.validate() }
+    }
 }
