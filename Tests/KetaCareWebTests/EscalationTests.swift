@@ -14,20 +14,33 @@ struct EscalationTests {
         try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"]) { String(buffer: $0.body) }
     }
 
+    /// A session of `route` for KC-000003 taken to dosing through the API; returns the nurse's and prescriber's tokens and the path.
+    static func dosing(
+        _ client: any TestClientProtocol, _ store: Store, route: String, order: String? = nil
+    ) async throws -> (nurse: String, doctor: String, id: String, path: String) {
+        let nurse = try await client.token("nurse.kim")
+        let doctor = try await client.token("dr.patel")
+        let patient = try await SessionTests.patient(store, "KC-000003")
+        try await SessionTests.reweigh(client, store, patient: patient, token: nurse)
+        let (_, created) = try await client.json(.post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"\#(route)"}"#)
+        let id = try #require(created["id"] as? String)
+        let s = "/api/v1/sessions/\(id)"
+        if let order {
+            try await PreDoseGateTests.readyForDosing(client, nurse: nurse, doctor: doctor, path: s, order: order)
+        } else {
+            try await PreDoseGateTests.readyForDosing(client, nurse: nurse, doctor: doctor, path: s)
+        }
+        let (started, body) = try await PreDoseGateTests.startDosing(client, s, token: nurse)
+        #expect(started == .ok, "\(body)")
+        return (nurse, doctor, id, s)
+    }
+
     @Test("After 2 min a critical BP alert shows on every staff page, is notified once through the outbox and audited; acknowledging ends it")
     func criticalAlertEscalates() async throws {
         let clock = TestClock()
         clock.advance(by: SessionTests.noonToday().timeIntervalSince(clock.now))
         try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
-            let nurse = try await client.token("nurse.kim")
-            let doctor = try await client.token("dr.patel")
-            let patient = try await SessionTests.patient(store, "KC-000003")
-            try await SessionTests.reweigh(client, store, patient: patient, token: nurse)
-            let (_, created) = try await client.json(.post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"iv"}"#)
-            let s = "/api/v1/sessions/\(try #require(created["id"] as? String))"
-            try await PreDoseGateTests.readyForDosing(client, nurse: nurse, doctor: doctor, path: s)
-            let (started, body) = try await PreDoseGateTests.startDosing(client, s, token: nurse)
-            #expect(started == .ok, "\(body)")
+            let (nurse, doctor, _, s) = try await Self.dosing(client, store, route: "iv")
             clock.advance(by: 5 * 60)
             let (_, vitals) = try await client.json(
                 .post, "\(s)/vitals", token: nurse, body: #"{"systolic":186,"diastolic":100,"heart_rate":90,"spo2":97,"respiratory_rate":14}"#)
@@ -59,22 +72,14 @@ struct EscalationTests {
         }
     }
 
-    @Test("§6.2: a Spravato oximetry reading overdue raises a warning on the session once, on the timeline and audited; a reading clears it")
+    @Test(
+        "§6.2: a Spravato oximetry reading overdue raises a warning on the session once, on the timeline and audited; once the reading is taken it is not asked again before its next interval"
+    )
     func overdueOximetryAlerts() async throws {
         let clock = TestClock()
         clock.advance(by: SessionTests.noonToday().timeIntervalSince(clock.now))
         try await WebHarness.withApp(now: { clock.now }) { client, store, _ in
-            let nurse = try await client.token("nurse.kim")
-            let doctor = try await client.token("dr.patel")
-            let patient = try await SessionTests.patient(store, "KC-000003")
-            try await SessionTests.reweigh(client, store, patient: patient, token: nurse)
-            let (_, created) = try await client.json(
-                .post, "/api/v1/patients/\(patient)/sessions", token: nurse, body: #"{"route":"intranasal-esketamine"}"#)
-            let id = try #require(created["id"] as? String)
-            let s = "/api/v1/sessions/\(id)"
-            try await PreDoseGateTests.readyForDosing(client, nurse: nurse, doctor: doctor, path: s, order: #"{"dose_mg":56}"#)
-            let (started, body) = try await PreDoseGateTests.startDosing(client, s, token: nurse)
-            #expect(started == .ok, "\(body)")
+            let (nurse, _, id, s) = try await Self.dosing(client, store, route: "intranasal-esketamine", order: #"{"dose_mg":56}"#)
             clock.advance(by: 10 * 60)
             #expect(try await raiseOverdueReadingAlerts(store: store, now: clock.now).isEmpty, "nothing overdue at 10 min")
             clock.advance(by: 30 * 60)
@@ -89,6 +94,11 @@ struct EscalationTests {
                 try await AuditLog.events(AuditQuery(action: "session.monitoring.overdue"), clinicID: clinicID, on: db)
             }
             #expect(events.count == 1 && events.first?.resourceID == id)
+            let (recorded, _) = try await client.json(
+                .post, "\(s)/vitals", token: nurse, body: #"{"systolic":122,"diastolic":78,"heart_rate":72,"spo2":97,"respiratory_rate":14}"#)
+            #expect(recorded == .created)
+            clock.advance(by: 60)
+            #expect(!(try await raiseOverdueReadingAlerts(store: store, now: clock.now)).contains { $0.signal == "monitoring.oximetry" })
         }
     }
 }
