@@ -280,6 +280,10 @@ class Chair:
         assert self.state() == expected
 
     def assess_discharge(self):
+        # The score items start empty (never a passing pre-fill): the nurse rates each at the chair.
+        for element in self.driver.find_elements(By.CSS_SELECTOR, "#discharge-form select"):
+            assert element.get_attribute("value") == "", element.get_attribute("id")
+            Select(element).select_by_value("2")
         self.tick("#d-escort")
         self.tick("#d-drive")
         self.click("assess-discharge")

@@ -28,6 +28,15 @@ from test_platform import navigating, open_page, sign_in, type_into, wait_for
 MRN = "KC-000008"
 
 
+
+def score_discharge(driver, value="2"):
+    """Rates every discharge score item at the chair: the form starts with none chosen (issue #12: never a passing pre-fill)."""
+    selects = driver.find_elements(By.CSS_SELECTOR, "#discharge-form select")
+    assert selects, "the discharge form has no score items"
+    for element in selects:
+        assert element.get_attribute("value") == "", f"{element.get_attribute('id')} was pre-filled with {element.get_attribute('value')!r}"
+        Select(element).select_by_value(value)
+
 def sign_out(driver):
     navigating(driver, lambda: driver.find_element(By.ID, "sign-out").click())
 
@@ -189,6 +198,7 @@ def test_whole_iv_session_at_the_chair(server, driver, shot, artifacts_dir):
     record_vitals(driver, 128, 80, 76, 98, 14)
     rate(driver, "moaas", 5)
     # Early discharge is refused, naming what is unmet.
+    score_discharge(driver)
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-escort"))
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-drive"))
     click(driver, "assess-discharge")
@@ -201,6 +211,7 @@ def test_whole_iv_session_at_the_chair(server, driver, shot, artifacts_dir):
     # The prescriber overrides with a reason (racemic minimum is a design default, not a hard rule), discharges and signs.
     sign_in(driver, base, "dr.patel")
     open_page(driver, base, session_url.replace(base, ""))
+    score_discharge(driver)
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-escort"))
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-drive"))
     type_into(driver, "#d-override", "Fully recovered; escort present; reviewed at bedside")
@@ -340,6 +351,7 @@ def test_intensified_monitoring_and_the_modified_padss_form(driver, artifacts_di
                 assert driver.find_element(By.ID, element_id).is_displayed()
             assert not driver.find_elements(By.ID, "d-activity") and not driver.find_elements(By.ID, "d-intake-output")
             _shoot(driver, artifacts_dir, "discharge", "discharge-form-modified-padss")
+            score_discharge(driver)
             driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-escort"))
             driver.execute_script("arguments[0].click()", driver.find_element(By.ID, "d-drive"))
             click(driver, "assess-discharge")
