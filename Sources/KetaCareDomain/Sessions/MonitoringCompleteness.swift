@@ -101,5 +101,10 @@ extension SessionObservations {
         return missing
     }
 
-    private static func minutes(_ time: Date, after start: Date) -> Int { Int((time.timeIntervalSince(start) / 60).rounded()) }
+    /// Whole minutes from `start` to `time`, clamped to ±1 year so no pair of dates can trap the conversion.
+    private static func minutes(_ time: Date, after start: Date) -> Int {
+        let minutes = (time.timeIntervalSince(start) / 60).rounded()
+        guard minutes.isFinite else { return 0 }
+        return Int(min(max(minutes, -525_600), 525_600))
+    }
 }
